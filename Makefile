@@ -1,0 +1,49 @@
+# The README's two commands: `make demo` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+NODE_DIR := tests/micropython
+export SDL_VIDEODRIVER ?= dummy
+export SDL_AUDIODRIVER ?= dummy
+export PYGAME_HIDE_SUPPORT_PROMPT := 1
+
+.PHONY: setup demo test lint mpy micropython typecheck pytest bench clean
+
+setup: $(VENV)/.installed $(NODE_DIR)/node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+$(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	npm ci --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: setup
+	$(BIN)/stretchcue run --speed 120
+
+test: setup lint mpy micropython typecheck pytest
+
+lint:
+	$(BIN)/ruff check lib host firmware boards tests bench
+
+mpy:
+	$(PY) tests/micropython/mpy_cross_all.py lib firmware boards
+
+micropython:
+	$(PY) tests/micropython/run_core.py
+
+typecheck:
+	$(PY) tests/typecheck_boards.py
+
+pytest:
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) bench/heap_micropython.py
+	$(PY) bench/engine_speed.py
+
+clean:
+	rm -rf $(VENV) $(NODE_DIR)/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""stretchcue host tool: author routines, talk to the device, keep the history."""

@@ -1,0 +1,108 @@
+"""``stretchcue run``: the session engine in the terminal, on an accelerated clock.
+
+It shows exactly what the device would cue, when, and how strongly, without a
+board; the same core drives both.
+"""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+
+def describe(eng, code: int, value, now_ms: int) -> str:
+    from stretchcue import engine as en
+    from stretchcue import routine as rt
+    from stretchcue import timeline as tl
+
+    step = eng.step
+    st = eng.routine.stretches[step[tl.STRETCH]]
+    side = rt.SIDE_NAMES[step[tl.SIDE]]
+    where = st.title + (f" ({side})" if side else "")
+    if step[tl.REP]:
+        where += f", rep {step[tl.REP]}/{st.reps}"
+    if code == en.PHASE:
+        return f"{tl.KIND_NAMES[value]:<12} {where}  {step[tl.DURATION_MS] // 1000} s"
+    if code == en.HOLD_END:
+        extra = " (skipped)" if value[en.HOLD_SKIPPED] else ""
+        held = value[en.HOLD_ACTUAL_MS] / 1000
+        return f"held {held:.1f} s of {value[en.HOLD_PLANNED_MS] // 1000} s{extra}"
+    if code == en.RATING:
+        return f"tightness {value[1]}/5 for {eng.routine.stretches[value[0]].title}"
+    if code == en.SECOND:
+        return f"{value} s left"
+    return en.EVENT_NAMES[code]
+
+
+@click.command()
+@click.argument("routine", required=False)
+@click.option("--speed", default=60.0, show_default=True, help="Clock speed-up factor.")
+@click.option("--instant", is_flag=True, help="Do not wait at all (virtual time only).")
+@click.option("--script", "script_text", default="",
+              help='Scripted presses, e.g. "pause@90s,pause@100s,extend@3m,rate:2@7m".')
+@click.option("--seconds/--no-seconds", default=False, help="Also show countdown seconds.")
+def run(routine: str | None, speed: float, instant: bool, script_text: str,
+        seconds: bool) -> None:
+    """Run ROUTINE (a file or bundled name; default lower-back) and print each cue.
+
+    \b
+    Examples:
+      stretchcue run --speed 120
+      stretchcue run routines/desk-break.toml --instant --script "rate:2@6m"
+    """
+    from rich.console import Console
+
+    from stretchcue import cues
+    from stretchcue import engine as en
+    from stretchcue import timeline as tl
+    from stretchcue_host.routines import RoutineFileError, load, resolve
+    from stretchcue_host.script import ScriptError, parse
+
+    console = Console(highlight=False)
+    try:
+        r, _ = load(resolve(routine))
+        presses = parse(script_text)
+    except (RoutineFileError, ScriptError) as e:
+        click.echo(f"error: {e}", err=True)
+        raise SystemExit(2) from None
+    eng = en.Engine(r)
+    player = cues.Player()
+    console.print(f"[bold]{r.name}[/]: {len(r.stretches)} stretches, "
+                  f"{tl.total_ms(r) // 60000} min {tl.total_ms(r) // 1000 % 60} s planned; "
+                  f"clock x{speed:g}")
+    t0 = time.monotonic()
+    now = 0
+
+    def show(events, now_ms: int) -> None:
+        for code, value, at in events:
+            cue = cues.for_event(code, value, eng.step[tl.KIND])
+            if code == en.SECOND and cue < 0 and not seconds:
+                continue
+            mark = ""
+            if cue >= 0 and player.play(cue, at):
+                mark = (f"[cyan]{cues.NAMES[cue]:<13}[/] motor {player.level(at):3d}% "
+                        f"{player.tone(at):4d} Hz  ")
+            m, s = divmod(at / 1000, 60)
+            console.print(f"{int(m):02d}:{s:04.1f}  {mark}{describe(eng, code, value, at)}")
+
+    show(eng.start(0), 0)
+    while not eng.finished:
+        wait = eng.wait_ms(now)
+        if presses and (wait < 0 or presses[0][0] <= now + wait):
+            at, action, value = presses.pop(0)
+            now = max(now, at)
+            show(eng.press(action, now, value), now)
+            continue
+        if wait < 0:
+            break
+        now += wait
+        if not instant:
+            lag = t0 + now / 1000 / speed - time.monotonic()
+            if lag > 0:
+                time.sleep(lag)
+        show(eng.tick(now), now)
+    held = sum(x[en.HOLD_ACTUAL_MS] for x in eng.results) // 1000
+    console.print(f"[bold green]done[/] in {eng.elapsed_ms(now) // 1000} s "
+                  f"({held} s under stretch, paused {eng.paused_ms // 1000} s, "
+                  f"extended {eng.extended_ms // 1000} s)")

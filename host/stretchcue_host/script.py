@@ -1,0 +1,34 @@
+"""Scripted button presses, ``"pause@90s,pause@100s,extend@2m,rate:3@10m"``.
+
+Shared by ``run``, the simulator and the demo so a scenario reads the same
+everywhere.  Names are engine actions; times are session time.
+"""
+
+from __future__ import annotations
+
+import re
+
+from stretchcue import engine as en
+
+ACTIONS = {"pause": en.PAUSE, "skip": en.SKIP, "extend": en.EXTEND, "abort": en.ABORT,
+           "rate": en.RATE}
+_ITEM = re.compile(r"^(\w+)(?::(\d+))?@(\d+(?:\.\d+)?)(ms|s|m)?$")
+_UNIT = {"ms": 1, "s": 1000, "m": 60000, None: 1000}
+
+
+class ScriptError(ValueError):
+    """A press script could not be parsed."""
+
+
+def parse(text: str | None) -> list[tuple[int, int, int]]:
+    """Return sorted ``(at_ms, action, value)``; raise ScriptError naming the bad item."""
+    out = []
+    for item in filter(None, (s.strip() for s in (text or "").split(","))):
+        m = _ITEM.match(item)
+        if not m or m.group(1) not in ACTIONS:
+            raise ScriptError(f"bad press {item!r}: write ACTION@TIME such as pause@90s, "
+                              f"rate:3@10m; actions: {', '.join(ACTIONS)}")
+        value = int(m.group(2) or 0)
+        at = int(float(m.group(3)) * _UNIT[m.group(4)])
+        out.append((at, ACTIONS[m.group(1)], value))
+    return sorted(out)

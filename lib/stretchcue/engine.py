@@ -1,0 +1,331 @@
+"""The session engine: a state machine driven by ``tick(now_ms)`` and ``press()``.
+
+It never reads a clock.  Every deadline is an absolute tick value computed from
+the previous deadline, so a late wake-up shortens nothing and the session never
+drifts; tick arithmetic goes through ``adafruit_ticks`` so it survives the
+millisecond counter wrapping.  Events come out as ``(code, value, at_ms)``
+tuples in a list that is reused between calls (consume it before calling
+again); a tick with nothing due allocates nothing.
+"""
+
+from __future__ import annotations
+
+from adafruit_ticks import ticks_add, ticks_diff
+
+from stretchcue import timeline as tl
+
+try:
+    from typing import Any
+except ImportError:
+    pass
+try:
+    from micropython import const
+except ImportError:
+    def const(x: int) -> int:  # type: ignore[misc]
+        return x
+
+# Event codes.
+PHASE = const(1)  # value: step kind; a new step began (engine.step holds it)
+INHALE = const(2)
+EXHALE = const(3)
+SECOND = const(4)  # value: whole seconds left in the step
+HOLD_END = const(5)  # value: the hold result list (see HOLD_* fields)
+REST = const(6)
+SWITCH_SIDE = const(7)
+STRETCH_DONE = const(8)  # value: stretch index
+RATE_REQUEST = const(9)  # value: stretch index
+RATING = const(10)  # value: (stretch index, rating)
+SESSION_DONE = const(11)  # value: 1 if aborted else 0
+PAUSED = const(12)
+RESUMED = const(13)
+EXTENDED = const(14)  # value: seconds added
+EXTEND_LIMIT = const(15)
+SKIPPED = const(16)  # value: step kind skipped
+HOLD_START = const(17)
+STRETCH_START = const(18)  # value: stretch index
+
+EVENT_NAMES = ("", "phase", "inhale", "exhale", "second", "hold end", "rest", "switch side",
+               "stretch done", "rate request", "rating", "session done", "paused", "resumed",
+               "extended", "extend limit", "skipped", "hold start", "stretch start")
+
+# Actions for press().
+PAUSE = const(1)  # toggles pause/resume
+SKIP = const(2)
+EXTEND = const(3)
+ABORT = const(4)
+RATE = const(5)
+
+# Engine states.
+RUNNING = const(1)
+PAUSED_STATE = const(2)
+FINISHED = const(3)
+
+EXTEND_STEP_MS = const(10000)
+EXTEND_CAP_MS = const(30000)
+RATING_MAX = const(5)
+
+# Hold result list fields.
+HOLD_STRETCH = const(0)
+HOLD_SIDE = const(1)
+HOLD_REP = const(2)
+HOLD_PLANNED_MS = const(3)
+HOLD_ACTUAL_MS = const(4)
+HOLD_EXTENDED_MS = const(5)
+HOLD_SKIPPED = const(6)
+
+
+class Engine:
+    """Runs one session of a routine.  Create it, then ``start(now_ms)``."""
+
+    def __init__(self, routine: Any) -> None:
+        self.routine = routine
+        self.plan_ms = tl.total_ms(routine)
+        self.state = 0
+        self.step: tuple = (tl.PREPARE, 0, 0, 0, 0)
+        self.index = -1
+        self.aborted = False
+        self.paused_ms = 0
+        self.extended_ms = 0
+        self.skipped_ms = 0
+        self.hold_extended_ms = 0
+        self.results: list = []
+        self.ratings: list = []
+        self.started_at = 0
+        self.ended_at = 0
+        self._steps: Any = None
+        self._start = 0
+        self._deadline = 0
+        self._sec_k = 0
+        self._breath_at = 0
+        self._breath_in = False
+        self._breathing = False
+        self._paused_at = 0
+        self._hold_open = False
+        self._stretch = -1
+        self._ev: list = []
+
+    # -- public API -------------------------------------------------------
+
+    def start(self, now_ms: int, index: int = 0, into_ms: int = 0) -> list:
+        """Begin at step ``index`` (0, or a checkpoint's) ``into_ms`` into it."""
+        self._ev.clear()
+        self.state = RUNNING
+        self.started_at = ticks_add(now_ms, -into_ms)
+        self._steps = tl.steps_from(self.routine, index)
+        self.index = index - 1
+        self._enter(self.started_at)
+        return self._run(now_ms)
+
+    def tick(self, now_ms: int) -> list:
+        """Emit everything due at or before ``now_ms``."""
+        ev = self._ev
+        if ev:
+            ev.clear()
+        if self.state != RUNNING:
+            return ev
+        return self._run(now_ms)
+
+    def press(self, action: int, now_ms: int, value: int = 0) -> list:
+        """Apply a button action; returns the events it caused (maybe none)."""
+        ev = self.tick(now_ms)
+        if self.state == FINISHED:
+            return ev
+        if action == PAUSE:
+            if self.state == RUNNING:
+                self.state = PAUSED_STATE
+                self._paused_at = now_ms
+                ev.append((PAUSED, 0, now_ms))
+            else:
+                self._resume(now_ms)
+        elif self.state == PAUSED_STATE and action != ABORT:
+            return ev
+        elif action == SKIP:
+            kind = self.step[tl.KIND]
+            if kind != tl.DONE:
+                ev.append((SKIPPED, kind, now_ms))
+                self._end_early(now_ms)
+        elif action == EXTEND:
+            self._extend(now_ms)
+        elif action == RATE:
+            if self.step[tl.KIND] == tl.RATE and 0 <= value <= RATING_MAX:
+                si = self.step[tl.STRETCH]
+                self.ratings.append((si, value))
+                ev.append((RATING, (si, value), now_ms))
+                self._end_early(now_ms)
+        elif action == ABORT:
+            if self.state == PAUSED_STATE:
+                self._resume(now_ms)
+            self.aborted = True
+            self._finish_hold(now_ms, True)
+            self._finish(now_ms)
+        return ev
+
+    def remaining_ms(self, now_ms: int) -> int:
+        """Time left in the current step (frozen while paused)."""
+        at = self._paused_at if self.state == PAUSED_STATE else now_ms
+        return max(0, ticks_diff(self._deadline, at))
+
+    def wait_ms(self, now_ms: int) -> int:
+        """How long the caller may sleep before the next event; -1 means until a press."""
+        if self.state != RUNNING:
+            return -1
+        due = self._deadline
+        if self._sec_k and ticks_diff(self._sec_at(), due) < 0:
+            due = self._sec_at()
+        if self._breathing and ticks_diff(self._breath_at, due) < 0:
+            due = self._breath_at
+        return max(0, ticks_diff(due, now_ms))
+
+    def breath(self, now_ms: int) -> int:
+        """Breath indicator in permille: grows 0->1000 on the in-breath, shrinks on out."""
+        kind = self.step[tl.KIND]
+        st = self.routine.stretches[self.step[tl.STRETCH]]
+        at = self._paused_at if self.state == PAUSED_STATE else now_ms
+        t = ticks_diff(at, self._start)
+        if kind == tl.MOVE_IN:
+            return min(1000, t * 1000 // max(1, self.step[tl.DURATION_MS]))
+        if kind == tl.SINK:
+            return max(0, 1000 - t * 1000 // max(1, self.step[tl.DURATION_MS]))
+        if kind == tl.HOLD and st.breath_pacing:
+            i, o = st.breath_in_s * 1000, st.breath_out_s * 1000
+            t %= i + o
+            if t < i:
+                return t * 1000 // i
+            return 1000 - (t - i) * 1000 // o
+        return 0
+
+    def elapsed_ms(self, now_ms: int) -> int:
+        end = self.ended_at if self.state == FINISHED else now_ms
+        return ticks_diff(end, self.started_at)
+
+    def checkpoint(self, now_ms: int) -> tuple:
+        """What a reset needs to come back: (step index, ms into the step)."""
+        at = self._paused_at if self.state == PAUSED_STATE else now_ms
+        return (self.index, max(0, ticks_diff(at, self._start)))
+
+    @property
+    def finished(self) -> bool:
+        return self.state == FINISHED
+
+    @property
+    def paused(self) -> bool:
+        return self.state == PAUSED_STATE
+
+    # -- internals ----------------------------------------------------------
+
+    def _sec_at(self) -> int:
+        return ticks_add(self._deadline, -1000 * self._sec_k)
+
+    def _run(self, now_ms: int) -> list:
+        ev = self._ev
+        while self.state == RUNNING:
+            due = self._deadline
+            what = 0
+            if self._sec_k:
+                s = self._sec_at()
+                if ticks_diff(s, due) < 0:
+                    due, what = s, 1
+            if self._breathing and ticks_diff(self._breath_at, due) < 0:
+                due, what = self._breath_at, 2
+            if ticks_diff(now_ms, due) < 0:
+                break
+            if what == 1:
+                ev.append((SECOND, self._sec_k, due))
+                self._sec_k -= 1
+            elif what == 2:
+                self._breath_in = not self._breath_in
+                ev.append((INHALE if self._breath_in else EXHALE, 0, due))
+                st = self.routine.stretches[self.step[tl.STRETCH]]
+                gap = st.breath_in_s if self._breath_in else st.breath_out_s
+                self._breath_at = ticks_add(due, gap * 1000)
+            else:
+                self._finish_hold(due, False)
+                if self.state == RUNNING:
+                    self._enter(due)
+        return ev
+
+    def _enter(self, at: int) -> None:
+        self.index += 1
+        step = next(self._steps)
+        self.step = step
+        kind = step[tl.KIND]
+        self._start = at
+        self._deadline = ticks_add(at, step[tl.DURATION_MS])
+        self._sec_k = (step[tl.DURATION_MS] - 1) // 1000 if step[tl.DURATION_MS] else 0
+        self._breathing = False
+        ev = self._ev
+        si = step[tl.STRETCH]
+        if (kind == tl.PREPARE or kind == tl.DONE) and self._stretch >= 0:
+            ev.append((STRETCH_DONE, self._stretch, at))
+        self._stretch = si
+        ev.append((PHASE, kind, at))
+        if kind == tl.PREPARE:
+            ev.append((STRETCH_START, si, at))
+        elif kind == tl.MOVE_IN:
+            ev.append((INHALE, 0, at))
+        elif kind == tl.SINK:
+            ev.append((EXHALE, 0, at))
+        elif kind == tl.HOLD:
+            self.hold_extended_ms = 0
+            self._hold_open = True
+            ev.append((HOLD_START, 0, at))
+            st = self.routine.stretches[si]
+            if st.breath_pacing:
+                self._breathing = True
+                self._breath_in = True
+                self._breath_at = ticks_add(at, st.breath_in_s * 1000)
+        elif kind == tl.REST:
+            ev.append((REST, 0, at))
+        elif kind == tl.SWITCH:
+            ev.append((SWITCH_SIDE, step[tl.SIDE], at))
+        elif kind == tl.RATE:
+            ev.append((RATE_REQUEST, si, at))
+        elif kind == tl.DONE:
+            self._finish(at)
+
+    def _finish_hold(self, at: int, skipped: bool) -> None:
+        if not self._hold_open:
+            return
+        step = self.step
+        result = [step[tl.STRETCH], step[tl.SIDE], step[tl.REP], step[tl.DURATION_MS],
+                  ticks_diff(at, self._start), self.hold_extended_ms, skipped]
+        self.results.append(result)
+        self._ev.append((HOLD_END, result, at))
+        self._hold_open = False
+
+    def _end_early(self, now_ms: int) -> None:
+        left = ticks_diff(self._deadline, now_ms)
+        if left > 0:
+            self.skipped_ms += left
+        self._finish_hold(now_ms, True)
+        if self.state == RUNNING:
+            self._enter(now_ms)
+            self._run(now_ms)
+
+    def _extend(self, now_ms: int) -> None:
+        if self.step[tl.KIND] != tl.HOLD:
+            return
+        if self.hold_extended_ms + EXTEND_STEP_MS > EXTEND_CAP_MS:
+            self._ev.append((EXTEND_LIMIT, 0, now_ms))
+            return
+        self.hold_extended_ms += EXTEND_STEP_MS
+        self.extended_ms += EXTEND_STEP_MS
+        self._deadline = ticks_add(self._deadline, EXTEND_STEP_MS)
+        self._sec_k = (ticks_diff(self._deadline, now_ms) - 1) // 1000
+        self._ev.append((EXTENDED, EXTEND_STEP_MS // 1000, now_ms))
+
+    def _resume(self, now_ms: int) -> None:
+        shift = ticks_diff(now_ms, self._paused_at)
+        self.paused_ms += shift
+        self._start = ticks_add(self._start, shift)
+        self._deadline = ticks_add(self._deadline, shift)
+        self._breath_at = ticks_add(self._breath_at, shift)
+        self.state = RUNNING
+        self._ev.append((RESUMED, 0, now_ms))
+
+    def _finish(self, at: int) -> None:
+        self.state = FINISHED
+        self.ended_at = at
+        self._breathing = False
+        self._sec_k = 0
+        self._ev.append((SESSION_DONE, 1 if self.aborted else 0, at))

@@ -1,0 +1,205 @@
+"""The session log: append-only binary records, each with a sequence number and CRC.
+
+Logs are health data, so the format is built to lose nothing: a power cut can
+only tear the record being written (the reader stops cleanly before it), a
+flipped bit is reported and the reader resynchronises on the next intact
+record, and pruning never drops a record the host has not acknowledged without
+writing a GAP record that says so.  Layout of one record (little-endian)::
+
+    magic u8 = 0xC5 | type u8 | payload length u16 | seq u32 | payload | crc32 u32
+
+The CRC covers everything before it.  This module only turns values into bytes
+and bytes into values; the firmware and the host do the file and radio I/O.
+"""
+
+from __future__ import annotations
+
+import struct
+from binascii import crc32
+
+try:
+    from typing import Any
+except ImportError:
+    pass
+try:
+    from micropython import const
+except ImportError:
+    def const(x: int) -> int:  # type: ignore[misc]
+        return x
+
+MAGIC = const(0xC5)
+HEADER = const(8)
+OVERHEAD = const(12)
+MAX_PAYLOAD = const(256)
+
+START = const(1)
+HOLD = const(2)
+RATING = const(3)
+END = const(4)
+GAP = const(5)
+RESUMED = const(6)
+
+TYPE_NAMES = ("", "start", "hold", "rating", "end", "gap", "resumed")
+
+END_DONE = const(0)
+END_ABORTED = const(1)
+
+# Fixed part of each payload; START's routine name follows its fixed part.
+_FORMATS = ("", "<IIIB", "<BBBBIII", "<BB", "<IIIIIB", "<II", "<HI")
+_FIELDS = (
+    (),
+    ("epoch_s", "planned_ms", "routine_crc", "stretches", "name"),
+    ("stretch", "side", "rep", "skipped", "planned_ms", "actual_ms", "extended_ms"),
+    ("stretch", "rating"),
+    ("elapsed_ms", "paused_ms", "extended_ms", "skipped_ms", "planned_ms", "aborted"),
+    ("first_seq", "count"),
+    ("step", "into_ms"),
+)
+
+SOFT_LIMIT = const(96 * 1024)
+HARD_LIMIT = const(256 * 1024)
+
+
+class LogError(ValueError):
+    """A record could not be encoded or decoded."""
+
+
+def encode(rtype: int, seq: int, *values: Any) -> bytes:
+    """One whole record: header, packed payload, CRC."""
+    fmt = _FORMATS[rtype]
+    if rtype == START:
+        name = values[-1].encode("utf-8")[:64]
+        payload = struct.pack(fmt, *values[:-1]) + name
+    else:
+        payload = struct.pack(fmt, *values)
+    head = struct.pack("<BBHI", MAGIC, rtype, len(payload), seq)
+    body = head + payload
+    return body + struct.pack("<I", crc32(body) & 0xFFFFFFFF)
+
+
+def decode_payload(rtype: int, payload: bytes) -> dict:
+    """The fields of a payload as a dict named by ``_FIELDS``."""
+    if rtype < 1 or rtype >= len(_FORMATS):
+        raise LogError("unknown record type %d" % rtype)
+    fmt = _FORMATS[rtype]
+    size = struct.calcsize(fmt)
+    if len(payload) < size or (rtype != START and len(payload) != size):
+        raise LogError("%s record has %d payload bytes" % (TYPE_NAMES[rtype], len(payload)))
+    values = list(struct.unpack(fmt, payload[:size]))
+    if rtype == START:
+        values.append(bytes(payload[size:]).decode("utf-8"))
+    out = {}
+    for k, v in zip(_FIELDS[rtype], values):
+        out[k] = v
+    return out
+
+
+class Record:
+    """One intact record found in a buffer."""
+
+    __slots__ = ("offset", "rtype", "seq", "payload", "raw")
+
+    def __init__(self, offset: int, rtype: int, seq: int, payload: bytes, raw: bytes) -> None:
+        self.offset = offset
+        self.rtype = rtype
+        self.seq = seq
+        self.payload = payload
+        self.raw = raw
+
+    @property
+    def name(self) -> str:
+        return TYPE_NAMES[self.rtype] if self.rtype < len(TYPE_NAMES) else "?"
+
+    def fields(self) -> dict:
+        return decode_payload(self.rtype, self.payload)
+
+
+def _at(buf: Any, off: int) -> Any:
+    """The record starting at ``off``: a Record, "torn" if cut short, or None if bad."""
+    n = len(buf)
+    if n - off < OVERHEAD:
+        return "torn"
+    magic, rtype, plen, seq = struct.unpack_from("<BBHI", buf, off)
+    if magic != MAGIC or not 0 < rtype < len(_FORMATS) or plen > MAX_PAYLOAD:
+        return None
+    end = off + HEADER + plen
+    if end + 4 > n:
+        return "torn"
+    (crc,) = struct.unpack_from("<I", buf, end)
+    body = bytes(buf[off:end])
+    if crc32(body) & 0xFFFFFFFF != crc:
+        return None
+    return Record(off, rtype, seq, body[HEADER:], body + bytes(buf[end:end + 4]))
+
+
+def scan(buf: Any) -> tuple:
+    """Read every intact record.
+
+    Returns ``(records, problems, good_end)``: ``problems`` lists
+    ``("corrupt", offset, skipped_bytes)`` and at most one trailing
+    ``("torn", offset, bytes)``; ``good_end`` is where the last intact record
+    ends, so a writer can cut a torn tail off before appending again.
+    """
+    records = []
+    problems = []
+    off = 0
+    good_end = 0
+    n = len(buf)
+    while off < n:
+        rec = _at(buf, off)
+        if isinstance(rec, Record):
+            records.append(rec)
+            off += len(rec.raw)
+            good_end = off
+            continue
+        nxt = off + 1
+        while nxt < n:
+            if buf[nxt] == MAGIC and isinstance(_at(buf, nxt), Record):
+                break
+            nxt += 1
+        if nxt >= n:
+            problems.append(("torn" if rec == "torn" else "corrupt", off, n - off))
+            break
+        problems.append(("corrupt", off, nxt - off))
+        off = nxt
+    return records, problems, good_end
+
+
+def last_seq(records: list) -> int:
+    return records[-1].seq if records else 0
+
+
+def after(records: list, cursor: int) -> list:
+    """Records whose sequence number is above ``cursor``, in order."""
+    return [r for r in records if r.seq > cursor]
+
+
+def prune(records: list, acked: int, soft: int = SOFT_LIMIT, hard: int = HARD_LIMIT) -> tuple:
+    """Decide what a log over ``soft`` bytes keeps.
+
+    Acknowledged records go first.  Only if unacknowledged ones alone pass
+    ``hard`` are the oldest of them dropped, and then a GAP record (taking the
+    last dropped record's sequence number) tells the host what was lost.
+    Returns ``(new_bytes, dropped_unacked_count)``, or ``(None, 0)`` when the
+    log is under ``soft`` and nothing need change.
+    """
+    size = sum(len(r.raw) for r in records)
+    if size <= soft:
+        return None, 0
+    keep = [r for r in records if r.seq > acked]
+    size = sum(len(r.raw) for r in keep)
+    dropped = 0
+    first = 0
+    last = 0
+    while keep and size > hard:
+        hard = soft  # once dropping, make room for a while
+        r = keep.pop(0)
+        if not dropped:
+            first = r.seq
+        last = r.seq
+        dropped += 1
+        size -= len(r.raw)
+    parts = [r.raw for r in keep]
+    if dropped:
+        parts.insert(0, encode(GAP, last, first, dropped))
+    return b"".join(parts), dropped

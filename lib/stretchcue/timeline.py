@@ -1,0 +1,112 @@
+"""The ordered steps a routine expands to, produced lazily.
+
+A 60-minute routine is a few hundred steps; the device never needs them all in
+RAM, so ``iter_steps`` yields one small tuple at a time and ``total_ms`` /
+``step_count`` are computed arithmetically.  The same order is used by the
+engine, the simulator, the host's preview and the log, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+try:
+    from typing import Iterator
+except ImportError:
+    pass
+try:
+    from micropython import const
+except ImportError:
+    def const(x: int) -> int:  # type: ignore[misc]
+        return x
+
+PREPARE = const(0)
+MOVE_IN = const(1)
+SINK = const(2)
+HOLD = const(3)
+RELEASE = const(4)
+REST = const(5)
+SWITCH = const(6)
+RATE = const(7)
+DONE = const(8)
+
+KIND_NAMES = ("prepare", "move in", "sink", "hold", "release", "rest", "switch side",
+              "rate", "done")
+
+# Step tuple fields.
+KIND = const(0)
+STRETCH = const(1)
+SIDE = const(2)
+REP = const(3)
+DURATION_MS = const(4)
+
+
+def _stretch_steps(routine, si: int, st) -> Iterator[tuple]:
+    yield (PREPARE, si, 0, 0, routine.prepare_s * 1000)
+    sides = st.side_codes()
+    for rep in range(1, st.reps + 1):
+        for j, side in enumerate(sides):
+            yield (MOVE_IN, si, side, rep, st.move_in_s * 1000)
+            if st.sink_s:
+                yield (SINK, si, side, rep, st.sink_s * 1000)
+            yield (HOLD, si, side, rep, st.hold_s * 1000)
+            yield (RELEASE, si, side, rep, st.release_s * 1000)
+            if j + 1 < len(sides) and st.switch_s:
+                yield (SWITCH, si, sides[j + 1], rep, st.switch_s * 1000)
+        if rep < st.reps and st.rest_s:
+            yield (REST, si, 0, rep, st.rest_s * 1000)
+    if st.rate:
+        yield (RATE, si, 0, st.reps, routine.rate_timeout_s * 1000)
+
+
+def iter_steps(routine) -> Iterator[tuple]:
+    """Yield ``(kind, stretch_index, side, rep, duration_ms)`` in session order."""
+    for si, st in enumerate(routine.stretches):
+        yield from _stretch_steps(routine, si, st)
+    yield (DONE, len(routine.stretches) - 1, 0, 0, 0)
+
+
+def _stretch_ms(routine, st) -> int:
+    n_sides = len(st.side_codes())
+    per_side = st.move_in_s + st.sink_s + st.hold_s + st.release_s
+    rep_s = n_sides * per_side + (n_sides - 1) * st.switch_s
+    total = routine.prepare_s + st.reps * rep_s + (st.reps - 1) * st.rest_s
+    if st.rate:
+        total += routine.rate_timeout_s
+    return total * 1000
+
+
+def stretch_ms(routine, index: int) -> int:
+    """Planned length of one stretch, rating time included."""
+    return _stretch_ms(routine, routine.stretches[index])
+
+
+def total_ms(routine) -> int:
+    """Planned length of the whole session, without pauses or extensions."""
+    return sum(_stretch_ms(routine, st) for st in routine.stretches)
+
+
+def hold_ms(routine) -> int:
+    """Planned time under stretch (holds only) for the whole session."""
+    return sum(st.reps * len(st.side_codes()) * st.hold_s * 1000 for st in routine.stretches)
+
+
+def step_count(routine) -> int:
+    n = 1
+    for st in routine.stretches:
+        n_sides = len(st.side_codes())
+        per_side = 4 if st.sink_s else 3
+        n += 1 + st.reps * n_sides * per_side
+        if st.switch_s:
+            n += st.reps * (n_sides - 1)
+        if st.rest_s:
+            n += st.reps - 1
+        if st.rate:
+            n += 1
+    return n
+
+
+def steps_from(routine, index: int) -> Iterator[tuple]:
+    """Resume expansion at step ``index`` without building the earlier steps' list."""
+    it = iter_steps(routine)
+    for _ in range(index):
+        next(it)
+    return it
