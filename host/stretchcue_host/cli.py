@@ -12,6 +12,17 @@ import click
 COMMANDS = {
     "validate": ("validate", "validate", "Check routine files and explain every error."),
     "run": ("run", "run", "Run a routine through the session engine in the terminal."),
+    "new": ("new", "new", "Write a commented TOML routine to start from."),
+    "preview": ("preview", "preview", "Show a routine's steps, times and breath pacing."),
+    "history": ("history", "history", "List the sessions in the history."),
+    "export": ("history", "export", "Export the history as CSV or JSON."),
+    "stats": ("stats", "stats", "Adherence, streaks, time under stretch, tightness trends."),
+    "plot": ("stats", "plot", "Draw history charts as PNG files."),
+    "import-log": ("history", "import_log", ""),
+    "install": ("install", "install", "Install firmware, core and routines on a board."),
+    "bundle": ("install", "bundle", "Build the board's file tree in a folder to copy by hand."),
+    "config": ("config", "config", "Show or set defaults (device, transport, weekly goal)."),
+    "completion": ("completion", "completion", "Print the shell completion script."),
 }
 
 EXIT_OK = 0
@@ -34,18 +45,27 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module("stretchcue_host.commands." + mod), attr)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][2]) for name in sorted(COMMANDS)]
+        rows = [(name, COMMANDS[name][2]) for name in sorted(COMMANDS) if COMMANDS[name][2]]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="stretchcue")
-def main() -> None:
+@click.option("--home", type=click.Path(file_okay=False), default=None,
+              help="Folder for history and config (default: your user folders; "
+                   "env STRETCHCUE_HOME).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output where it fits.")
+@click.pass_context
+def main(ctx: click.Context, home: str | None, as_json: bool) -> None:
     """stretchcue: a wearable hold timer for stretching routines.
 
     \b
     Examples:
       stretchcue validate routines/lower-back.toml
       stretchcue run --speed 60
+      stretchcue --json stats
     """
+    from stretchcue_host.context import AppContext
+
+    ctx.obj = AppContext(home=home, json=as_json)

@@ -47,7 +47,7 @@ def resolve(name_or_path: str | None) -> Path:
 def _line_of(text: str, path: str) -> int | None:
     """Best-effort line number of a validation path like ``stretches[2].hold_s``."""
     lines = text.splitlines()
-    m = re.match(r"stretches\[(\d+)\]\.?(\w*)", path)
+    m = re.match(r"stretches\[(\d+)\]\.?([\w-]*)", path)
     start, stop = 0, len(lines)
     key = path.rsplit(".", 1)[-1]
     if m:
@@ -68,6 +68,9 @@ def _line_of(text: str, path: str) -> int | None:
     for i in range(start, stop):
         if re.match(rf"\s*{re.escape(key)}\s*=", lines[i]):
             return i + 1
+    if m:
+        # Not set in the stretch itself: it came from [defaults], or is missing.
+        return _line_of(text, "defaults." + key) or start + 1
     return None
 
 

@@ -93,12 +93,25 @@ PRIORITY = (3, 3, 5, 5, 2, 4, 6, 6, 5, 6, 9, 8, 7, 7)
 
 def pulse_count(cue: int) -> int:
     h = HAPTIC[cue]
-    return sum(1 for i in range(0, len(h), 3) if h[i] or h[i + 1])
+    n = 0
+    for i in range(0, len(h), 3):
+        if h[i] or h[i + 1]:
+            n += 1
+    return n
+
+
+def _length(seq: tuple, width: int) -> int:
+    total = 0
+    for i in range(width - 1, len(seq), width):
+        total += seq[i]
+    return total
+
+
+LENGTHS = tuple(_length(h, 3) for h in HAPTIC)
 
 
 def length_ms(cue: int) -> int:
-    h = HAPTIC[cue]
-    return sum(h[i] for i in range(2, len(h), 3))
+    return LENGTHS[cue]
 
 
 def for_event(code: int, value: object, kind: int) -> int:
@@ -147,6 +160,16 @@ def _seek(seq: tuple, width: int, t: int) -> int:
     return -1
 
 
+def _before(seq: tuple, width: int, index: int) -> int:
+    """Ms from the start of ``seq`` to the segment at ``index``."""
+    total = 0
+    i = width - 1
+    while i < index:
+        total += seq[i]
+        i += width
+    return total
+
+
 class Player:
     """Answers "what motor level and tone now?" for the cue being played.
 
@@ -170,7 +193,7 @@ class Player:
         return True
 
     def busy(self, now_ms: int) -> bool:
-        return self.cue >= 0 and ticks_diff(now_ms, self._start) < length_ms(self.cue)
+        return self.cue >= 0 and ticks_diff(now_ms, self._start) < LENGTHS[self.cue]
 
     def level(self, now_ms: int) -> int:
         """Motor level 0-100 at ``now_ms``."""
@@ -185,7 +208,7 @@ class Player:
         a, b = h[i], h[i + 1]
         if not (a or b):
             return 0
-        into = t - sum(h[j] for j in range(2, i, 3))
+        into = t - _before(h, 3, i)
         raw = a + (b - a) * into // h[i + 2]
         return max(MIN_LEVEL, raw * self.strength // 100)
 
@@ -202,14 +225,15 @@ class Player:
         if not self.busy(now_ms):
             return -1
         t = ticks_diff(now_ms, self._start)
-        best = length_ms(self.cue) - t
-        for seq, width in ((HAPTIC[self.cue], 3), (TONE[self.cue], 2)):
-            edge = 0
-            for i in range(0, len(seq), width):
-                edge += seq[i + width - 1]
-                if edge > t:
-                    best = min(best, edge - t)
-                    if width == 3 and seq[i] != seq[i + 1]:
-                        best = min(best, ramp_step_ms)
-                    break
+        best = LENGTHS[self.cue] - t
+        h = HAPTIC[self.cue]
+        i = _seek(h, 3, t)
+        if i >= 0:
+            best = min(best, _before(h, 3, i + 3) - t)
+            if h[i] != h[i + 1]:
+                best = min(best, ramp_step_ms)
+        tone = TONE[self.cue]
+        i = _seek(tone, 2, t)
+        if i >= 0:
+            best = min(best, _before(tone, 2, i + 2) - t)
         return max(1, best)

@@ -150,7 +150,7 @@ def _int(src: dict, key: str, spec: tuple, path: str, errors: list) -> int:
     default, low, high, why = spec
     v = src.get(key, default)
     if not _is_int(v):
-        if isinstance(v, float) and v == int(v):
+        if isinstance(v, float) and -1e9 < v < 1e9 and v == int(v):
             v = int(v)
         else:
             errors.append((path + key, "must be a whole number of seconds or a count, not "

@@ -21,7 +21,10 @@ def validate(files: tuple[str, ...], as_json: bool) -> None:
     import json as _json
 
     from stretchcue import timeline
+    from stretchcue_host.context import wants_json
     from stretchcue_host.routines import RoutineFileError, load
+
+    as_json = wants_json(as_json)
 
     bad = False
     report = []

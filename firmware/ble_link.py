@@ -1,0 +1,101 @@
+"""The device's BLE adapter: advertise the Nordic UART Service, shuttle bytes to the protocol.
+
+All protocol logic lives in ``stretchcue.protocol.device``; this file only
+moves bytes, so the simulator can swap in a bumble-backed adapter with the
+same three members (``BleLink(protocol, name)``, ``poll(now_ms)``,
+``connected``).  ``poll`` never waits: it reads what has arrived, queues the
+replies, and sends at most ``packets_per_poll`` notifications of one ATT
+payload each, so a long log read is spread over several loop ticks and a
+button press is never kept waiting.  One connection at a time; advertising
+restarts as soon as it drops.
+"""
+
+from __future__ import annotations
+
+from adafruit_ble import BLERadio
+from adafruit_ble.advertising.standard import ProvideServicesAdvertisement
+from adafruit_ble.services.nordic import UARTService
+
+try:
+    from typing import Any
+except ImportError:
+    pass
+try:
+    from micropython import const
+except ImportError:
+    def const(x: int) -> int:  # type: ignore[misc]
+        return x
+
+_READ_MAX = const(512)
+_DEFAULT_PAYLOAD = const(20)  # ATT MTU 23 - 3
+
+
+class BleLink:
+    """One NUS peripheral feeding one ``DeviceProtocol``.
+
+    ``radio`` may be passed in (a desktop stand-in, or a shared BLERadio);
+    by default the board's own adapter is used.
+    """
+
+    def __init__(self, protocol: Any, name: str, radio: Any = None,
+                 packets_per_poll: int = 6) -> None:
+        self.protocol = protocol
+        self.radio = radio if radio is not None else BLERadio()
+        self.radio.name = name
+        self.uart = UARTService()
+        self.adv = ProvideServicesAdvertisement(self.uart)
+        self.adv.complete_name = name
+        self.packets_per_poll = packets_per_poll
+        self._out = b""
+        self._was_connected = False
+
+    @property
+    def connected(self) -> bool:
+        return bool(self.radio.connected)
+
+    def _payload_size(self) -> int:
+        for conn in self.radio.connections:
+            inner = getattr(conn, "_bleio_connection", None)
+            size = getattr(inner, "max_packet_length", 0)
+            if size:
+                return max(_DEFAULT_PAYLOAD, min(int(size), _READ_MAX))
+        return _DEFAULT_PAYLOAD
+
+    def poll(self, now_ms: int) -> None:
+        """Do one tick's worth of radio work; call it every pass of the main loop."""
+        self.protocol.tick(now_ms)
+        if not self.radio.connected:
+            if self._was_connected:
+                self._was_connected = False
+                self._out = b""
+                self.protocol.disconnected()
+            if not self.radio.advertising:
+                self.radio.start_advertising(self.adv)
+            return
+        if not self._was_connected:
+            self._was_connected = True
+            self.uart.reset_input_buffer()
+            if self.radio.advertising:
+                self.radio.stop_advertising()
+        waiting = self.uart.in_waiting
+        if waiting:
+            data = self.uart.read(min(waiting, _READ_MAX))
+            if data:
+                replies = self.protocol.receive(data)
+                if replies:
+                    self._out += b"".join(replies)
+        size = self._payload_size()
+        sent = 0
+        while self._out and sent < self.packets_per_poll:
+            self.uart.write(self._out[:size])
+            self._out = self._out[size:]
+            sent += 1
+
+    def close(self) -> None:
+        """Drop the link and stop advertising (before deep sleep)."""
+        for conn in self.radio.connections:
+            if conn is not None:
+                conn.disconnect()
+        if self.radio.advertising:
+            self.radio.stop_advertising()
+        self._out = b""

@@ -1,0 +1,294 @@
+"""The laptop's side of the protocol: asyncio over any Transport.
+
+Each request gets a fresh request id; a reply with another id is a stale
+answer to an attempt that already timed out and is dropped.  A request that
+times out is sent again (re-signed, since a signed frame is never accepted
+twice) with a growing pause.  Uploads and log reads survive a dropped link:
+the client reconnects, authenticates again and resumes from the device's last
+acknowledged offset, or from the last log record it holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import struct
+import time
+from binascii import crc32
+from collections.abc import Callable
+
+from stretchcue import sessionlog
+from stretchcue.protocol import auth, pake
+from stretchcue.protocol import frame as fr
+from stretchcue.protocol import messages as m
+from stretchcue_host.keys import KeyStore
+from stretchcue_host.transport.base import ConnectionLost, Transport
+
+
+class ClientError(Exception):
+    """A request failed for a reason the person can act on (message says which)."""
+
+
+class DeviceClient:
+    def __init__(self, transport: Transport, keys: KeyStore | None = None,
+                 timeout_s: float = 5.0, retries: int = 3, backoff_s: float = 0.25,
+                 rand: Callable[[int], bytes] = os.urandom) -> None:
+        self.transport = transport
+        self.keys = keys
+        self.timeout_s = timeout_s
+        self.retries = retries
+        self.backoff_s = backoff_s
+        self._rand = rand
+        self._dec = fr.FrameDecoder()
+        self._pending: list[fr.Frame] = []
+        self._req = 0
+        self.session: auth.Session | None = None
+        self.device_id = ""
+        self.stats = {"requests": 0, "round_trips": 0, "reconnects": 0}
+
+    # -- plumbing -----------------------------------------------------------------
+
+    async def connect(self) -> None:
+        while not self.transport.received.empty():  # leftovers of the last connection
+            self.transport.received.get_nowait()
+        await self.transport.connect()
+        self._dec.reset()
+        self._pending = []
+        self.session = None
+
+    async def close(self) -> None:
+        await self.transport.close()
+
+    async def _reconnect(self, attempt: int) -> None:
+        self.stats["reconnects"] += 1
+        if self.backoff_s:
+            await asyncio.sleep(self.backoff_s * (2 ** attempt))
+        was_authed = self.session is not None or self.device_id
+        await self.connect()
+        if was_authed and self.keys is not None and self.keys.get(self.device_id):
+            await self.authenticate()
+
+    def _frame(self, ftype: int, req: int, payload: bytes) -> bytes:
+        if self.session is not None:
+            return self.session.seal(ftype, req, payload)
+        return fr.encode(ftype, req, payload)
+
+    async def _send(self, ftype: int, payload: bytes = b"") -> int:
+        self._req = self._req % 255 + 1
+        await self.transport.write(self._frame(ftype, self._req, payload))
+        return self._req
+
+    async def _next(self, deadline: float) -> fr.Frame:
+        """The next frame from the device (signature checked), or TimeoutError."""
+        while not self._pending:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            chunk = await asyncio.wait_for(self.transport.received.get(), left)
+            if chunk is None:
+                self.session = None
+                raise ConnectionLost("the device disconnected")
+            for item in self._dec.feed(chunk):
+                if isinstance(item, fr.Frame):
+                    self._pending.append(item)
+        f = self._pending.pop(0)
+        if self.session is not None and f.flags & fr.SIGNED:
+            try:
+                f.payload = self.session.open(f)
+            except auth.AuthError as e:
+                raise ClientError(f"rejected a frame from the device: {e}") from None
+        elif self.session is not None:
+            raise ClientError("the device sent an unsigned frame inside an authenticated session")
+        return f
+
+    async def _reply(self, req: int, expect: int) -> fr.Frame:
+        deadline = time.monotonic() + self.timeout_s
+        while True:
+            try:
+                f = await self._next(deadline)
+            except TimeoutError:
+                raise TimeoutError from None
+            if f.req != req:
+                continue
+            if f.ftype == m.ERROR:
+                raise m.parse_error(f.payload)
+            if f.ftype != expect:
+                raise ClientError(f"expected reply 0x{expect:02x}, got 0x{f.ftype:02x}")
+            return f
+
+    async def request(self, ftype: int, payload: bytes = b"", expect: int = m.OK) -> fr.Frame:
+        """Send and wait for the matching reply, retrying on timeout."""
+        self.stats["requests"] += 1
+        for attempt in range(self.retries + 1):
+            req = await self._send(ftype, payload)
+            self.stats["round_trips"] += 1
+            try:
+                return await self._reply(req, expect)
+            except TimeoutError:
+                if attempt == self.retries:
+                    raise ClientError(f"no answer from the device after {self.retries + 1} "
+                                      f"tries of {self.timeout_s:g} s") from None
+                if self.backoff_s:
+                    await asyncio.sleep(self.backoff_s * (2 ** attempt))
+        raise AssertionError("unreachable")
+
+    # -- unauthenticated ------------------------------------------------------------
+
+    async def info(self) -> dict:
+        info = m.load((await self.request(m.HELLO, expect=m.INFO)).payload)
+        self.device_id = str(info.get("id", ""))
+        return info
+
+    async def status(self) -> str:
+        return m.load((await self.request(m.STATUS, expect=m.STATE)).payload)["state"]
+
+    async def pair(self, code: str) -> str:
+        """Pair with a device showing ``code``; stores and returns its id."""
+        if self.keys is None:
+            raise ClientError("no key store to keep the pairing key in")
+        code = code.replace(" ", "").replace("-", "")
+        sp = pake.Spake2(b"H", code, self._rand(pake.SECRET_BYTES))
+        host_id = self.keys.host_id
+        reply = await self.request(m.PAIR_START, host_id + sp.share(), m.PAIR_REPLY)
+        p = reply.payload
+        if len(p) < pake.SIZE + 32:
+            raise ClientError("short pairing reply")
+        device_id = bytes(p[pake.SIZE + 32:])
+        mine = sp.finish(p[:pake.SIZE], host_id, device_id)
+        try:
+            sp.check(p[pake.SIZE:pake.SIZE + 32])
+        except pake.PairError:
+            raise ClientError("the code does not match the one on the device; start "
+                              "pairing again on the device (the old code is used up)") from None
+        await self.request(m.PAIR_CONFIRM, mine)
+        self.device_id = device_id.decode()
+        self.keys.put(self.device_id, sp.pair_key)
+        return self.device_id
+
+    async def authenticate(self) -> None:
+        if self.keys is None:
+            raise ClientError("no key store")
+        if not self.device_id:
+            await self.info()
+        key = self.keys.get(self.device_id)
+        if key is None:
+            raise ClientError(f"not paired with {self.device_id}; run `stretchcue pair`")
+        self.session = None
+        host_id = self.keys.host_id
+        hn = self._rand(auth.NONCE)
+        ch = (await self.request(m.AUTH_BEGIN, host_id + hn, m.AUTH_CHALLENGE)).payload
+        dn = bytes(ch[:auth.NONCE])
+        try:
+            auth.check_proof(key, b"D", host_id, hn, dn, ch[auth.NONCE:])
+        except auth.AuthError:
+            raise ClientError("the device could not prove it holds our key: pair again") from None
+        session = auth.Session(key, b"H", hn, dn)
+        req = await self._send(m.AUTH_PROVE, auth.proof(key, b"H", host_id, hn, dn))
+        self.session = session
+        await self._reply(req, m.OK)
+
+    # -- authenticated ----------------------------------------------------------------
+
+    async def set_time(self, epoch_s: int | None = None) -> None:
+        await self.request(m.SET_CLOCK, struct.pack("<I", int(epoch_s or time.time())))
+
+    async def routines(self) -> list:
+        return m.load((await self.request(m.ROUTINE_LIST, expect=m.ROUTINES)).payload)
+
+    async def select(self, name: str) -> None:
+        await self.request(m.ROUTINE_SELECT, name.encode())
+
+    async def delete(self, name: str) -> None:
+        await self.request(m.ROUTINE_DELETE, name.encode())
+
+    async def ack(self, seq: int) -> None:
+        await self.request(m.LOG_ACK, struct.pack("<I", seq))
+
+    async def forget(self) -> None:
+        await self.request(m.FORGET)
+        if self.keys is not None and self.device_id:
+            self.keys.forget(self.device_id)
+        self.session = None
+
+    async def push(self, name: str, data: bytes,
+                   progress: Callable[[int, int], None] | None = None) -> dict:
+        """Upload a routine's canonical JSON; resumes across dropped links."""
+        crc = crc32(data) & 0xFFFFFFFF
+        begin = struct.pack("<II", len(data), crc) + name.encode()
+        for attempt in range(self.retries + 1):
+            try:
+                ack = (await self.request(m.PUT_BEGIN, begin, m.PUT_ACK)).payload
+                offset, window, chunk = struct.unpack("<IHH", ack)
+                while offset < len(data):
+                    if progress:
+                        progress(offset, len(data))
+                    reqs = set()
+                    frames = []
+                    pos = offset
+                    for _ in range(window):  # one write per window: packets go out full
+                        if pos >= len(data):
+                            break
+                        piece = data[pos:pos + chunk]
+                        self._req = self._req % 255 + 1
+                        reqs.add(self._req)
+                        frames.append(self._frame(m.PUT_DATA, self._req,
+                                                  struct.pack("<I", pos) + piece))
+                        pos += len(piece)
+                    await self.transport.write(b"".join(frames))
+                    self.stats["round_trips"] += 1
+                    offset = await self._put_ack(reqs)
+                if progress:
+                    progress(len(data), len(data))
+                return m.load((await self.request(m.PUT_COMMIT)).payload)
+            except (ConnectionLost, TimeoutError) as e:
+                if attempt == self.retries:
+                    raise ClientError(f"upload of {name} failed: {e or 'timed out'}") from None
+                await self._reconnect(attempt)
+        raise AssertionError("unreachable")
+
+    async def _put_ack(self, reqs: set) -> int:
+        """The offset in the device's acknowledgement of any chunk of this window."""
+        deadline = time.monotonic() + self.timeout_s
+        while True:
+            f = await self._next(deadline)
+            if f.req not in reqs:
+                continue
+            if f.ftype == m.ERROR:
+                raise m.parse_error(f.payload)
+            if f.ftype == m.PUT_ACK:
+                return struct.unpack("<IHH", f.payload)[0]
+
+    async def pull(self, cursor: int = 0, window: int = 16,
+                   progress: Callable[[int], None] | None = None) -> list:
+        """Every log record after ``cursor`` (each once, in order), resuming across drops."""
+        records: list = []
+        attempt = 0
+        while True:
+            try:
+                req = await self._send(m.LOG_READ, struct.pack("<IB", cursor, window))
+                self.stats["round_trips"] += 1
+                deadline = time.monotonic() + self.timeout_s
+                while True:
+                    f = await self._next(deadline)
+                    if f.req != req:
+                        continue
+                    if f.ftype == m.ERROR:
+                        raise m.parse_error(f.payload)
+                    if f.ftype == m.LOG_DATA:
+                        for r in sessionlog.scan(f.payload)[0]:
+                            if r.seq > cursor:
+                                records.append(r)
+                                cursor = r.seq
+                    elif f.ftype == m.LOG_END:
+                        break
+                last, _, more = struct.unpack("<IHB", f.payload)
+                cursor = max(cursor, last)
+                if progress:
+                    progress(len(records))
+                if not more:
+                    return records
+            except (ConnectionLost, TimeoutError) as e:
+                if attempt == self.retries:
+                    raise ClientError(f"log read failed: {e or 'timed out'}") from None
+                await self._reconnect(attempt)
+                attempt += 1

@@ -1,0 +1,46 @@
+"""Helpers the history and settings commands share: open things, or exit with a reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NoReturn
+
+import click
+
+EXIT_FAIL = 1
+EXIT_BAD_INPUT = 2
+
+
+def fail(message: str, code: int = EXIT_FAIL) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(code)
+
+
+def open_history(check: bool = False):
+    """The history at the context's data folder; a damaged one exits 1 with advice."""
+    from stretchcue_host.context import get
+    from stretchcue_host.history import History, HistoryError
+
+    try:
+        return History(get().history_path, check=check)
+    except HistoryError as e:
+        fail(str(e))
+
+
+def settings() -> dict:
+    from stretchcue_host.config import ConfigError, load
+    from stretchcue_host.context import get
+
+    try:
+        return load(get().config_path)
+    except ConfigError as e:
+        fail(str(e), EXIT_BAD_INPUT)
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} must be a date like 2025-01-31, not {value!r}", EXIT_BAD_INPUT)

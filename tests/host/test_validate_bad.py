@@ -1,0 +1,99 @@
+"""Every malformed routine in bad_routines/ gives a precise message and exit 2, no traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+BAD = Path(__file__).parent / "bad_routines"
+
+# file: (line or None, field path or "", words the reason must contain)
+EXPECT = {
+    "01-hold-too-long.toml": (5, "stretches[0].hold_s", ["between 5 and 120", "500"]),
+    "02-hold-as-text.toml": (5, "stretches[0].hold_s", ["whole number", "not text"]),
+    "03-unknown-stretch-key.toml": (5, "stretches[0].hold", ["unknown field", "'hold_s'"]),
+    "04-unknown-top-key.toml": (2, "colour", ["unknown field"]),
+    "05-empty-stretches.toml": (2, "stretches", ["is empty"]),
+    "06-no-stretches.toml": (None, "stretches", ["is required", "[[stretches]]"]),
+    "07-duplicate-titles.toml": (7, "stretches[1].title", ["repeats stretches[0].title"]),
+    "08-title-too-long.toml": (4, "stretches[0].title", ["41 characters", "at most 24"]),
+    "09-cue-too-long.toml": (5, "stretches[0].cue", ["61 characters", "at most 60"]),
+    "10-name-too-long.toml": (1, "name", ["33 characters", "at most 32"]),
+    "11-missing-name.toml": (None, "name", ["is required"]),
+    "12-blank-title.toml": (4, "stretches[0].title", ["must not be blank"]),
+    "13-missing-title.toml": (3, "stretches[0].title", ["is required"]),
+    "14-bad-sides.toml": (5, "stretches[0].sides", ["none, both, left, right", "'up'"]),
+    "15-reps-zero.toml": (5, "stretches[0].reps", ["between 1 and 10", "got 0"]),
+    "16-bool-as-text.toml": (5, "stretches[0].rate", ["true or false", "not text"]),
+    "17-float-hold.toml": (5, "stretches[0].hold_s", ["whole number", "decimal"]),
+    "18-nan-hold.toml": (5, "stretches[0].hold_s", ["whole number", "decimal"]),
+    "19-inf-prepare.toml": (2, "prepare_s", ["whole number", "decimal"]),
+    "20-bad-default.toml": (4, "stretches[0].hold_s", ["between 5 and 120", "got 1"]),
+    "21-unknown-default.toml": (4, "defaults.title", ["unknown field"]),
+    "22-defaults-not-table.toml": (2, "defaults", ["must be a table"]),
+    "23-wrong-format.toml": (1, "format", ["format 1", "got 2"]),
+    "24-invalid-toml.toml": (4, "", ["invalid TOML"]),
+    "25-duplicate-key-toml.toml": (6, "", ["invalid TOML", "overwrite"]),
+    "26-stretches-not-list.toml": (2, "stretches", ["list of stretches", "not text"]),
+    "27-title-multiline.toml": (4, "stretches[0].title", ["one line"]),
+    "28-too-long-session.toml": (None, "stretches", ["128 min", "under 60 min"]),
+    "29-latin1.toml": (None, "", ["not UTF-8", "byte 11"]),
+    "30-huge.toml": (None, "", ["80440 bytes", "at most 65536"]),
+    "31-invalid-json.json": (2, "", ["invalid JSON", "double quotes"]),
+    "32-json-array.json": (None, "routine", ["table of fields", "not a list"]),
+    "33-json-wrong-type.json": (None, "stretches[0].reps", ["whole number", "not text"]),
+    "34-json-stretch-not-table.json": (None, "stretches[0]", ["table with a title"]),
+    "35-json-null-title.json": (None, "stretches[0].title", ["is required"]),
+    "36-json-too-many.json": (None, "stretches", ["13 stretches", "at most 12"]),
+    "37-json-nan.json": (None, "stretches[0].hold_s", ["whole number", "decimal"]),
+    "38-empty-file.toml": (None, "name", ["is required"]),
+    "39-typo-key.toml": (5, "stretches[0].hold-s", ["unknown field", "'hold_s'"]),
+    "40-rest-negative.toml": (8, "stretches[1].rest_s", ["between 0 and 120", "-5"]),
+}
+
+
+def test_every_file_has_an_expectation():
+    files = sorted(p.name for p in BAD.iterdir())
+    assert len(files) >= 30
+    assert files == sorted(EXPECT)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECT))
+def test_bad_routine_is_explained(cli, name):
+    line, field, words = EXPECT[name]
+    path = BAD / name
+    res = cli("validate", str(path))
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output
+    where = f"{path}:{line}" if line else str(path)
+    expected_head = f"{where}: {field}: " if field else f"{where}: "
+    first = [ln for ln in res.output.splitlines() if ln.startswith(expected_head)]
+    assert first, res.output
+    for w in words:
+        assert w in first[0], (w, first[0])
+
+
+@pytest.mark.parametrize("name", sorted(EXPECT))
+def test_bad_routine_json_report(cli, name):
+    line, field, _ = EXPECT[name]
+    res = cli("--json", "validate", str(BAD / name))
+    assert res.exit_code == 2
+    report = json.loads(res.stdout)
+    assert report[0]["ok"] is False
+    assert field in [e["field"] for e in report[0]["errors"]]
+
+
+def test_good_and_bad_together_exit_2_and_report_both(cli):
+    good = Path(__file__).parents[2] / "routines" / "desk-break.toml"
+    res = cli("validate", str(good), str(BAD / "01-hold-too-long.toml"))
+    assert res.exit_code == 2
+    assert "ok: 'Desk break'" in res.output
+    assert "hold_s" in res.output
+
+
+def test_missing_file_is_bad_input(cli, tmp_path):
+    res = cli("validate", str(tmp_path / "nope.toml"))
+    assert res.exit_code == 2
+    assert "cannot read it" in res.output
