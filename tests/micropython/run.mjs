@@ -82,5 +82,6 @@ _result = (passed, failed)
 try {
   mp.runPython(runner);
 } catch (e) { console.error(String(e.message || e)); process.exit(1); }
-const passed = mp.runPython("_result[0]"), failed = mp.runPython("_result[1]");
-process.exit(failed === 0 && passed > 0 ? 0 : 1);
+mp.runPython("import js\njs.process.exitCode = 0 if (_result[1] == 0 and _result[0] > 0) else 1");
+const code = process.exitCode;
+process.exit(code);
