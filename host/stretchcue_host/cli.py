@@ -23,6 +23,14 @@ COMMANDS = {
     "bundle": ("install", "bundle", "Build the board's file tree in a folder to copy by hand."),
     "config": ("config", "config", "Show or set defaults (device, transport, weekly goal)."),
     "completion": ("completion", "completion", "Print the shell completion script."),
+    "scan": ("device", "scan", "List stretchcue devices in range."),
+    "info": ("device", "info", "Show a device's id, firmware, board, space and state."),
+    "pair": ("device", "pair", "Pair with a device showing a 6-digit code."),
+    "push": ("device", "push", "Validate a routine and send it to the device."),
+    "routines": ("device", "routines", "List, select or delete routines on the device."),
+    "pull": ("device", "pull", "Fetch new session records into the history."),
+    "set-time": ("device", "set_time", "Set the device clock."),
+    "forget": ("device", "forget", "Unpair this laptop and the device."),
 }
 
 EXIT_OK = 0

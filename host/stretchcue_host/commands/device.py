@@ -1,0 +1,280 @@
+"""Device commands: scan, info, pair, push, routines, pull, set-time, forget.
+
+Each is a thin layer over ``device_session``: validate input first (so a bad
+routine never goes near the radio), then one connection, then plain output.
+"""
+
+from __future__ import annotations
+
+import click
+
+from stretchcue_host.commands.common import EXIT_BAD_INPUT, fail, settings
+from stretchcue_host.context import wants_json
+
+
+def link_options(fn):
+    fn = click.option("--device", "-d", default=None,
+                      help="Device name or address (default: config `device`).")(fn)
+    fn = click.option("--transport", "-t", default=None,
+                      help="auto, ble, usb[:PORT] or sim (default: config `transport`).")(fn)
+    return fn
+
+
+def _link(transport: str | None, device: str | None) -> tuple[str, str]:
+    cfg = settings()
+    return (transport or cfg.get("transport") or "auto"), (device or cfg.get("device") or "")
+
+
+def _run(job):
+    from stretchcue_host.device_session import DeviceCommandError, run
+
+    try:
+        return run(job)
+    except DeviceCommandError as e:
+        fail(str(e))
+
+
+def _emit(data, as_json: bool, text: str) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2) if wants_json(as_json) else text)
+
+
+@click.command()
+@click.option("--timeout", "timeout_s", default=5.0, show_default=True, help="Seconds to scan.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@link_options
+def scan(timeout_s: float, as_json: bool, transport: str | None, device: str | None) -> None:
+    """List stretchcue devices in range (found by their UART service).
+
+    \b
+    Example:
+      stretchcue scan --timeout 3
+    """
+    from stretchcue.protocol import NUS_SERVICE
+    from stretchcue_host.transport.ble import _backend
+
+    kind, _ = _link(transport, device)
+
+    async def job():
+        from bleak import BleakScanner
+
+        found = await BleakScanner.discover(timeout=timeout_s, service_uuids=[NUS_SERVICE],
+                                            **_backend(kind in ("sim", "bumble")))
+        return [{"name": d.name or "", "address": d.address} for d in found]
+
+    found = _run(job)
+    _emit(found, as_json, "\n".join(f"{d['name']:<24} {d['address']}" for d in found)
+          or "no device found: is it on and not connected to something else?")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@link_options
+def info(as_json: bool, transport: str | None, device: str | None) -> None:
+    """Show the device's id, firmware, board, free space and state (no pairing needed).
+
+    \b
+    Example:
+      stretchcue info --transport usb
+    """
+    from stretchcue_host.device_session import connected
+
+    async def job():
+        async with connected(*_link(transport, device), authenticate=False) as c:
+            data = await c.info()
+            data["state"] = await c.status()
+            return data
+
+    data = _run(job)
+    _emit(data, as_json, "\n".join(f"{k:<10} {v}" for k, v in data.items()))
+
+
+@click.command()
+@click.option("--code", default=None, help="The 6-digit code the device shows (else asked).")
+@link_options
+def pair(code: str | None, transport: str | None, device: str | None) -> None:
+    """Pair this laptop with a device in pairing mode.
+
+    Put the device in pairing mode (see the README's button table); it shows a
+    6-digit code. Pairing over USB (`--transport usb`) keeps even the exchange
+    off the air.
+
+    \b
+    Example:
+      stretchcue pair --code 123456
+    """
+    from stretchcue_host.device_session import connected
+
+    if code is None:
+        code = click.prompt("code shown on the device")
+    digits = code.replace(" ", "").replace("-", "")
+    if not (digits.isdigit() and len(digits) == 6):
+        fail(f"the pairing code is six digits, not {code!r}", EXIT_BAD_INPUT)
+
+    async def job():
+        async with connected(*_link(transport, device), authenticate=False) as c:
+            return await c.pair(digits)
+
+    click.echo(f"paired with {_run(job)}")
+
+
+@click.command()
+@click.argument("routine")
+@click.option("--select/--no-select", default=True, show_default=True,
+              help="Make it the routine the device starts.")
+@link_options
+def push(routine: str, select: bool, transport: str | None, device: str | None) -> None:
+    """Validate ROUTINE, then send it to the device (the old one stays until it is whole).
+
+    \b
+    Examples:
+      stretchcue push lower-back
+      stretchcue push my-routine.toml --no-select
+    """
+    from binascii import crc32
+
+    from rich.progress import Progress
+
+    from stretchcue_host.commands.common import open_history
+    from stretchcue_host.device_session import connected
+    from stretchcue_host.routines import RoutineFileError, load, resolve
+
+    path = resolve(routine)
+    try:
+        r, canon = load(path)
+    except RoutineFileError as e:
+        fail(f"not pushed, the routine is invalid:\n{e}", EXIT_BAD_INPUT)
+    name = path.stem
+
+    async def job():
+        async with connected(*_link(transport, device)) as c:
+            with Progress(transient=True) as bar:
+                task = bar.add_task(f"sending {name}", total=len(canon))
+                result = await c.push(name, canon, lambda done, total: bar.update(task,
+                                                                                 completed=done))
+            if select:
+                await c.select(name)
+            return result
+
+    _run(job)
+    with open_history() as h:
+        h.remember_routine(crc32(canon) & 0xFFFFFFFF, canon)
+    click.echo(f"pushed {r.name!r} as {name} ({len(canon)} bytes)"
+               + (", selected" if select else ""))
+
+
+@click.command()
+@click.argument("action", type=click.Choice(["list", "select", "delete"]), default="list")
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@link_options
+def routines(action: str, name: str | None, as_json: bool, transport: str | None,
+             device: str | None) -> None:
+    """List, select or delete the routines stored on the device.
+
+    \b
+    Examples:
+      stretchcue routines
+      stretchcue routines select desk-break
+    """
+    from stretchcue_host.device_session import connected
+
+    if action != "list" and not name:
+        fail(f"`routines {action}` needs a routine NAME", EXIT_BAD_INPUT)
+
+    async def job():
+        async with connected(*_link(transport, device)) as c:
+            if action == "select":
+                await c.select(name)
+            elif action == "delete":
+                await c.delete(name)
+            return await c.routines()
+
+    items = _run(job)
+    _emit(items, as_json, "\n".join(
+        f"{'*' if i.get('selected') else ' '} {i['name']:<24} {i.get('size', 0):>6} bytes"
+        for i in items) or "no routines on the device (it uses its built-in default)")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@link_options
+def pull(as_json: bool, transport: str | None, device: str | None) -> None:
+    """Fetch new session records into the history, then let the device prune them.
+
+    Records are acknowledged only after they are stored here, so a failure at
+    any point loses nothing: the next pull starts where this one stopped.
+
+    \b
+    Example:
+      stretchcue pull && stretchcue stats
+    """
+    from stretchcue_host.commands.common import open_history
+    from stretchcue_host.device_session import connected
+
+    async def job():
+        async with connected(*_link(transport, device)) as c:
+            with open_history() as h:
+                rows = h.query("SELECT max(seq) FROM records WHERE device=?", (c.device_id,))
+                cursor = rows[0][0] or 0
+                records = await c.pull(cursor)
+                result = h.import_records(c.device_id, records)
+            if records:
+                await c.ack(records[-1].seq)
+            return c.device_id, cursor, records, result
+
+    device_id, cursor, records, result = _run(job)
+    data = {"device": device_id, "from_seq": cursor, "received": len(records)}
+    data.update(result.as_dict())
+    _emit(data, as_json, f"{len(records)} new records from {device_id} "
+          f"({result.added} stored, {result.sessions_touched} sessions updated)")
+
+
+@click.command("set-time")
+@link_options
+def set_time(transport: str | None, device: str | None) -> None:
+    """Set the device clock to this laptop's (also done on every connect).
+
+    \b
+    Example:
+      stretchcue set-time
+    """
+    from stretchcue_host.device_session import connected
+
+    async def job():
+        async with connected(*_link(transport, device)):
+            return None
+
+    _run(job)
+    click.echo("clock set")
+
+
+@click.command()
+@click.option("--local-only", is_flag=True, help="Forget the key here without asking the device.")
+@click.argument("device_id", required=False)
+@link_options
+def forget(local_only: bool, device_id: str | None, transport: str | None,
+           device: str | None) -> None:
+    """Unpair: the device and this laptop both drop the shared key.
+
+    \b
+    Examples:
+      stretchcue forget
+      stretchcue forget --local-only stretchcue-1a2b
+    """
+    from stretchcue_host.device_session import connected, keystore
+
+    if local_only:
+        if not device_id:
+            fail("--local-only needs the DEVICE_ID to forget", EXIT_BAD_INPUT)
+        removed = keystore().forget(device_id)
+        click.echo(f"forgot {device_id}" if removed else f"{device_id} was not paired")
+        return
+
+    async def job():
+        async with connected(*_link(transport, device)) as c:
+            await c.forget()
+            return c.device_id
+
+    click.echo(f"unpaired {_run(job)}")

@@ -1,0 +1,79 @@
+"""Open a connection to the device the way every device command needs it.
+
+Commands stay thin: they ask for a connected (and, where needed, authenticated)
+``DeviceClient`` and turn the few typed failures into one plain sentence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
+
+from stretchcue_host.client import ClientError, DeviceClient
+from stretchcue_host.context import get
+from stretchcue_host.keys import KeyStore, KeyStoreError
+from stretchcue_host.transport.base import ConnectionLost
+
+T = TypeVar("T")
+
+
+class DeviceCommandError(Exception):
+    """A device command failed; the message says what to do about it."""
+
+
+def keystore() -> KeyStore:
+    return KeyStore(get().config_dir() / "keys.json")
+
+
+@contextlib.asynccontextmanager
+async def connected(transport: str, device: str, authenticate: bool = True,
+                    timeout_s: float = 5.0) -> AsyncIterator[DeviceClient]:
+    from stretchcue_host.transport import open_transport
+
+    client = DeviceClient(open_transport(transport, device), keystore(), timeout_s=timeout_s)
+    await client.connect()
+    try:
+        await client.info()
+        if authenticate:
+            await client.authenticate()
+            await client.set_time()
+        yield client
+    finally:
+        with contextlib.suppress(Exception):
+            await client.close()
+
+
+def run(coro_fn: Callable[[], Awaitable[T]]) -> T:
+    """Run an async device job; map every expected failure to DeviceCommandError."""
+    from stretchcue.protocol.messages import ProtocolError
+
+    async def main() -> T:
+        return await coro_fn()
+
+    try:
+        return asyncio.run(main())
+    except ProtocolError as e:
+        raise DeviceCommandError(_explain(e)) from None
+    except (ClientError, KeyStoreError) as e:
+        raise DeviceCommandError(str(e)) from None
+    except ConnectionLost:
+        raise DeviceCommandError("the link dropped and could not be re-established; "
+                                 "move closer to the device and try again") from None
+    except TimeoutError:
+        raise DeviceCommandError("the device did not answer in time (out of range, or "
+                                 "asleep?); move closer and try again") from None
+    except (OSError, LookupError) as e:
+        raise DeviceCommandError(f"could not reach the device: {e}") from None
+
+
+def _explain(e) -> str:
+    hints = {
+        "BUSY": "the device is busy running a session; try again when it is back at its menu",
+        "NOT_PAIRED": "this laptop is not paired with the device; run `stretchcue pair`",
+    }
+    text = hints.get(e.name, f"the device refused: {e.message}")
+    for path, reason in getattr(e, "errors", []) or []:
+        text += f"\n  {path}: {reason}"
+    return text
