@@ -8,8 +8,11 @@ to the virtual environment.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,9 +26,10 @@ BOARDS = {
 }
 
 
-def mypy(paths: list[str], label: str) -> bool:
+def mypy(paths: list[str], label: str, extra_path: str = "") -> bool:
     cmd = [str(BIN / "mypy"), "--config-file", str(ROOT / "tests" / "mypy-device.ini"), *paths]
-    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    env = dict(os.environ, MYPYPATH=extra_path) if extra_path else None
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
     out = (res.stdout + res.stderr).strip().splitlines()
     print(f"{label}: {out[-1] if out else 'no output'}")
     if res.returncode:
@@ -42,8 +46,13 @@ def main() -> int:
             continue
         subprocess.run([str(BIN / "circuitpython_setboard"), stub], check=True,
                        capture_output=True)
-        paths = firmware + ([str(board_file.relative_to(ROOT))] if board_file.exists() else [])
-        ok &= mypy(paths, f"{profile} ({stub})")
+        with tempfile.TemporaryDirectory() as tmp:
+            # On the board the profile is copied to CIRCUITPY/board_profile.py.
+            paths = list(firmware)
+            if board_file.exists():
+                shutil.copy(board_file, Path(tmp) / "board_profile.py")
+                paths.append(str(Path(tmp) / "board_profile.py"))
+            ok &= mypy(paths, f"{profile} ({stub})", tmp)
     return 0 if ok else 1
 
 

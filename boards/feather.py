@@ -1,0 +1,30 @@
+"""Feather nRF52840 Express + 128x64 OLED FeatherWing (SH1107): buttons A/B/C,
+piezo on A0.
+
+Motor: a DRV2605 on STEMMA QT / I2C (shared with the OLED) if one answers,
+else a coin motor through a transistor on D10.
+"""
+
+import board
+import displayio
+import i2cdisplaybus
+import keypad
+from adafruit_displayio_sh1107 import SH1107
+from hardware import Hardware, PwmBuzzer, make_motor
+
+
+def make_hardware() -> Hardware:
+    notes: list = []
+    displayio.release_displays()
+    i2c = board.I2C()
+    display = None
+    try:
+        display = SH1107(i2cdisplaybus.I2CDisplayBus(i2c, device_address=0x3C),
+                         width=128, height=64, rotation=0)
+    except (ValueError, RuntimeError, OSError):
+        notes.append("no OLED found")
+    keys = keypad.Keys((board.D9, board.D6, board.D5), value_when_pressed=False, pull=True)
+    return Hardware(
+        "feather", display=display, width=128, height=64, color=False, keys=keys,
+        key_names=("A", "B", "C"), motor=make_motor(lambda: i2c, board.D10, notes),
+        buzzer=PwmBuzzer(board.A0), notes=notes)

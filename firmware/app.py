@@ -1,0 +1,291 @@
+"""The device's main loop: menu, session, rating, summary.
+
+All timing rules live in the core's engine; this module only routes: button
+gestures become engine actions, engine events become cues, log records and
+screen text.  ``App.step(now_ms)`` is one loop pass and returns how long the
+loop may sleep, so the board idles between deadlines instead of spinning.
+"""
+
+from __future__ import annotations
+
+import time
+from binascii import crc32
+
+from adafruit_ticks import ticks_diff, ticks_ms
+from default_routine import DEFAULT_JSON, DEFAULT_NAME
+from screens import MENU, MESSAGE, RATE, SESSION, SUMMARY, Screens
+from store import Store, StoreError
+
+from stretchcue import cues, resume
+from stretchcue import engine as en
+from stretchcue import routine as rt
+from stretchcue import sessionlog as sl
+from stretchcue import timeline as tl
+
+try:
+    from typing import Any
+except ImportError:
+    pass
+try:
+    from micropython import const
+except ImportError:
+    def const(x: int) -> int:  # type: ignore[misc]
+        return x
+
+_MAX_SLEEP_MS = const(500)
+_PHASE_TEXT = ("Get ready", "Breathe in, move in", "Breathe out, sink", "Hold", "Release",
+               "Rest", "Switch side", "Rate", "Done")
+_SIDE_TEXT = ("", "Left", "Right")
+
+
+class App:
+    def __init__(self, hw: Any, store: Store) -> None:
+        from controls import Controls
+
+        self.hw = hw
+        self.store = store
+        self.screens = Screens(hw.display, hw.width, hw.height, hw.color)
+        self.controls = Controls(hw.keys, hw.key_names)
+        self.player = cues.Player()
+        self.engine: Any = None
+        self.mode = MENU
+        self.note = ""
+        self.names: list = []
+        self.name = DEFAULT_NAME
+        self.routine: Any = None
+        self.routine_crc = 0
+        self.rating = 3
+        self.muted = False
+        self.link: Any = None
+        self._level = -1
+        self._tone = -1
+        self._menu_shown = False
+
+    @property
+    def busy(self) -> bool:
+        """A session is running: the radio refuses changes that would disturb it."""
+        return self.mode in (SESSION, RATE)
+
+    # -- routines -------------------------------------------------------------
+
+    def reload_routines(self) -> None:
+        """Load the selected routine, or fall back to the built-in one and say why."""
+        self.note = ""
+        self.names = self.store.routine_names()
+        name = self.store.selected() or (self.names[0] if self.names else DEFAULT_NAME)
+        data = b""
+        if name in self.names:
+            data = self.store.read_routine(name)
+        elif name != DEFAULT_NAME:
+            self.note = "'%s' is missing; using the built-in routine" % name
+        try:
+            if not data:
+                raise rt.RoutineError([])
+            self.routine = rt.loads(data)
+        except rt.RoutineError as e:
+            if data:
+                self.note = "'%s' is damaged (%s); using the built-in routine" % (
+                    name, e.errors[0][0] if e.errors else "?")
+            name, data = DEFAULT_NAME, DEFAULT_JSON
+            self.routine = rt.loads(data)
+        self.name = name
+        self.routine_crc = crc32(data) & 0xFFFFFFFF
+        if self.mode == MENU:
+            self._menu_shown = False
+
+    def _next_routine(self) -> None:
+        if not self.names:
+            return
+        i = self.names.index(self.name) + 1 if self.name in self.names else 0
+        self._safe(self.store.select, self.names[i % len(self.names)])
+        self.reload_routines()
+
+    # -- start-up -------------------------------------------------------------
+
+    def boot(self, now_ms: int) -> None:
+        try:
+            self.store.open()
+        except StoreError as e:
+            self.note = e.reason
+        self.reload_routines()
+        for part in self.hw.notes:
+            self.note = (self.note + "; " if self.note else "") + part
+        start, hold = resume.unfinished(self.store.records)
+        if start is not None and start.fields()["routine_crc"] == self.routine_crc:
+            index = resume.resume_index(self.routine, hold)
+            self._start(now_ms, index)
+            self._log(sl.RESUMED, index, 0)
+        elif self.note:
+            self._message("Note", self.note)
+
+    def _start(self, now_ms: int, index: int = 0) -> None:
+        self.engine = en.Engine(self.routine)
+        self.mode = SESSION
+        if index == 0:
+            epoch = int(time.time())
+            self._log(sl.START, epoch if epoch > 1_600_000_000 else 0, self.engine.plan_ms,
+                      self.routine_crc, len(self.routine.stretches), self.routine.name)
+        self._events(self.engine.start(now_ms, index, 0), now_ms)
+
+    def _log(self, rtype: int, *values: Any) -> None:
+        try:
+            self.store.append(rtype, *values)
+        except StoreError as e:
+            self.note = "log not saved: " + e.reason
+
+    def _safe(self, fn: Any, *args: Any) -> None:
+        try:
+            fn(*args)
+        except StoreError as e:
+            self.note = e.reason
+
+    def _message(self, title: str, text: str) -> None:
+        self.mode = MESSAGE
+        self.screens.message(title, text)
+
+    # -- the loop -------------------------------------------------------------
+
+    def step(self, now_ms: int) -> int:
+        """One pass: buttons, engine, cues, radio, screen.  Returns ms to sleep."""
+        for g in self.controls.poll():
+            self._gesture(g, now_ms)
+        eng = self.engine
+        if eng is not None and self.busy:
+            self._events(eng.tick(now_ms), now_ms)
+        if self.link is not None:
+            self.link.poll(now_ms)
+        self._drive_outputs(now_ms)
+        self._draw(now_ms)
+        self.screens.refresh()
+        wait = _MAX_SLEEP_MS
+        if eng is not None and self.busy:
+            w = eng.wait_ms(now_ms)
+            if 0 <= w < wait:
+                wait = w
+        w = self.player.next_change_ms(now_ms)
+        if 0 <= w < wait:
+            wait = w
+        return wait
+
+    def _gesture(self, g: str, now_ms: int) -> None:
+        mode = self.mode
+        if g == "A_long":
+            self.muted = not self.muted
+        elif mode == MENU:
+            if g == "A":
+                self._start(now_ms)
+            elif g == "B":
+                self._next_routine()
+        elif mode in (MESSAGE, SUMMARY):
+            self.mode = MENU
+            self._menu_shown = False
+        elif mode == RATE:
+            if g == "A":
+                self.rating = (self.rating + 1) % (en.RATING_MAX + 1)
+            elif g == "B":
+                self._events(self.engine.press(en.RATE, now_ms, self.rating), now_ms)
+            elif g in ("B_long", "C"):
+                self._events(self.engine.press(en.SKIP, now_ms), now_ms)
+            elif g == "AB":
+                self._events(self.engine.press(en.ABORT, now_ms), now_ms)
+        elif mode == SESSION:
+            eng = self.engine
+            action = 0
+            if g == "A":
+                action = en.PAUSE
+            elif g == "B":
+                action = en.EXTEND if eng.step[tl.KIND] == tl.HOLD else en.SKIP
+            elif g in ("B_long", "C"):
+                action = en.SKIP
+            elif g == "AB":
+                action = en.ABORT
+            if action:
+                self._events(eng.press(action, now_ms), now_ms)
+                self.screens.dim(eng.paused)
+
+    def _events(self, events: list, now_ms: int) -> None:
+        eng = self.engine
+        for code, value, at in events:
+            cue = cues.for_event(code, value, eng.step[tl.KIND])
+            if cue >= 0 and self.player.play(cue, now_ms):
+                print("cue", cues.NAMES[cue])
+            if code == en.HOLD_END:
+                r = value
+                self._log(sl.HOLD, r[en.HOLD_STRETCH], r[en.HOLD_SIDE], r[en.HOLD_REP],
+                          1 if r[en.HOLD_SKIPPED] else 0, r[en.HOLD_PLANNED_MS],
+                          r[en.HOLD_ACTUAL_MS], r[en.HOLD_EXTENDED_MS])
+            elif code == en.RATING:
+                self._log(sl.RATING, value[0], value[1])
+            elif code == en.RATE_REQUEST:
+                self.mode = RATE
+                self.rating = 3
+            elif code == en.PHASE and value != tl.RATE and self.mode == RATE:
+                self.mode = SESSION
+            elif code == en.SESSION_DONE:
+                self._log(sl.END, eng.elapsed_ms(at), eng.paused_ms, eng.extended_ms,
+                          eng.skipped_ms, eng.plan_ms, value)
+                self.mode = SUMMARY
+                self.screens.dim(False)
+
+    def _drive_outputs(self, now_ms: int) -> None:
+        level = self.player.level(now_ms)
+        if level != self._level:
+            self._level = level
+            self.hw.motor.level(level)
+        tone = 0 if (self.muted or self.hw.muted) else self.player.tone(now_ms)
+        if tone != self._tone:
+            self._tone = tone
+            self.hw.buzzer.tone(tone)
+
+    def _draw(self, now_ms: int) -> None:
+        sc = self.screens
+        if self.mode == MENU:
+            if not self._menu_shown:
+                self._menu_shown = True
+                total = tl.total_ms(self.routine)
+                sc.menu(self.routine.name, (total + 59999) // 60000,
+                        " (muted)" if self.muted else "")
+            return
+        eng = self.engine
+        if self.mode == RATE:
+            sc.rate(self.routine.stretches[eng.step[tl.STRETCH]].title, self.rating)
+        elif self.mode == SESSION:
+            step = eng.step
+            st = self.routine.stretches[step[tl.STRETCH]]
+            detail = _SIDE_TEXT[step[tl.SIDE]]
+            if step[tl.REP]:
+                detail = (detail + " " if detail else "") + "rep %d/%d" % (step[tl.REP], st.reps)
+            kind = step[tl.KIND]
+            secs = (eng.remaining_ms(now_ms) + 999) // 1000
+            phase = "PAUSED" if eng.paused else _PHASE_TEXT[kind]
+            hint = "A resume  A+B stop" if eng.paused else (
+                "A pause  B +10s" if kind == tl.HOLD else "A pause  B skip")
+            sc.session(st.title, detail, secs, phase, hint, st.cue if kind == tl.PREPARE else "")
+            sc.breath(eng.breath(now_ms), kind)
+            if self.hw.pixels is not None:
+                b = eng.breath(now_ms) * 255 // 1000
+                self.hw.pixels.fill((0, b // 3, b))
+        elif self.mode == SUMMARY and sc.kind != SUMMARY:
+            held = 0
+            for r in eng.results:
+                held += r[en.HOLD_ACTUAL_MS]
+            holds = 0
+            for r in eng.results:
+                if not r[en.HOLD_SKIPPED]:
+                    holds += 1
+            planned = 0
+            for st in self.routine.stretches:
+                planned += st.reps * len(st.side_codes())
+            sc.summary(held // 1000, holds, planned, eng.aborted)
+
+
+def main(hw: Any) -> None:
+    """Run forever: sleep until the next deadline, at most half a second."""
+    app = App(hw, Store())
+    app.boot(ticks_ms())
+    while True:
+        start = ticks_ms()
+        wait = app.step(start)
+        spent = ticks_diff(ticks_ms(), start)
+        if wait > spent:
+            time.sleep((wait - spent) / 1000)

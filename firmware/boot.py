@@ -1,0 +1,23 @@
+"""Let the firmware write its data folder, unless button A is held at power-up.
+
+CircuitPython lets either the computer (USB) or the program write the flash,
+never both.  Normally stretchcue needs it (routines, session log); hold
+button A while plugging in or resetting to keep it writable over USB instead,
+for copying files by hand.
+"""
+
+import board
+import digitalio
+import storage
+
+_PIN = getattr(board, "BUTTON_A", None) or getattr(board, "D9", None)
+
+if _PIN is not None:
+    button = digitalio.DigitalInOut(_PIN)
+    button.switch_to_input(pull=digitalio.Pull.UP)
+    held = not button.value
+    button.deinit()
+    if not held:
+        storage.remount("/", readonly=False)
+else:
+    storage.remount("/", readonly=False)

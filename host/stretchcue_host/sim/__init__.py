@@ -1,0 +1,1 @@
+"""The simulated board: the unmodified firmware on desktop stand-ins for CircuitPython."""

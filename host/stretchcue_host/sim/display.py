@@ -1,0 +1,78 @@
+"""A display that renders with the real displayio through pygame, and keeps PNGs.
+
+Each refresh that changes the picture is saved once (identical frames are
+skipped) and traced with the text of every label on screen, which is how
+tests read what a person would see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from stretchcue_host.sim.world import WORLD
+
+
+def label_texts(group) -> list[str]:
+    """Texts of all labels under ``group``, in drawing order."""
+    out = []
+    for item in group if group is not None else ():
+        text = getattr(item, "text", None)
+        if isinstance(text, str):
+            if text:
+                out.append(text)
+        elif hasattr(item, "__iter__") and not hasattr(item, "text"):
+            try:
+                out.extend(label_texts(item))
+            except TypeError:
+                pass
+    return out
+
+
+def make_display(width: int, height: int, mono: bool = False):
+    from blinka_displayio_pygamedisplay import PyGameDisplay
+
+    class SimDisplay(PyGameDisplay):
+        def __init__(self) -> None:
+            super().__init__(width=width, height=height, auto_refresh=False,
+                             caption=f"stretchcue ({WORLD.board})")
+            self.mono = mono
+            self.refreshes = 0
+            self._last = b""
+            self._texts: list[str] = []
+            WORLD.displays.append(self)
+
+        def refresh(self, *, target_frames_per_second=None, minimum_frames_per_second=0):
+            self._refresh_display()
+            self.refreshes += 1
+            self._snapshot()
+            return True
+
+        def _snapshot(self) -> None:
+            import pygame
+
+            surface = self._pygame_screen
+            if surface is None:
+                return
+            raw = pygame.image.tobytes(surface, "RGB")
+            digest = hashlib.sha1(raw).hexdigest()
+            if digest == self._last:
+                return
+            self._last = digest
+            texts = label_texts(self.root_group)
+            png = None
+            folder = os.environ.get("STRETCHCUE_SIM_SCREENSHOTS")
+            if folder:
+                png = str(Path(folder) / f"{WORLD.now_ms:09d}-{WORLD.board}.png")
+                pygame.image.save(surface, png)
+            lit = sum(1 for i in range(0, len(raw), 3 * 97) if any(raw[i:i + 3]))
+            WORLD.emit("screen", texts=texts, png=png, lit=lit, refresh=self.refreshes)
+            if "under stretch" in texts:
+                WORLD.summary_seen = True
+            if WORLD.echo and texts != self._texts:
+                self._texts = texts
+                print(f"[{WORLD.stamp()}] screen: " + " | ".join(t.replace("\n", " ")
+                                                                  for t in texts))
+
+    return SimDisplay()

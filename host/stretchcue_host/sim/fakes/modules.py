@@ -1,0 +1,108 @@
+"""Build the stand-in modules for one board and install them into ``sys.modules``."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time as real_time
+import types
+from importlib import resources
+
+from stretchcue_host.sim.fakes import hw
+from stretchcue_host.sim.world import WORLD
+
+STUB_BOARDS = {"clue": "clue_nrf52840_express", "cpb": "circuitplayground_bluefruit",
+               "feather": "feather_nrf52840_express"}
+ROLES = {"clue": {"P1": "motor", "SPEAKER": "tone"},
+         "cpb": {"A1": "motor", "SPEAKER": "tone"},
+         "feather": {"D10": "motor", "A0": "tone"}}
+
+
+def _pin_names(board: str) -> list[str]:
+    """The board's real pin names, read from circuitpython-stubs' board definition."""
+    text = (resources.files("board_definitions") / STUB_BOARDS[board] / "__init__.pyi").read_text()
+    return re.findall(r"^([A-Z][A-Z0-9_]*): microcontroller\.Pin", text, re.M)
+
+
+def _module(name: str, **attrs) -> types.ModuleType:
+    mod = types.ModuleType(name)
+    mod.__dict__.update(attrs)
+    sys.modules[name] = mod
+    return mod
+
+
+def _board(board: str) -> None:
+    from stretchcue_host.sim.display import make_display
+
+    attrs: dict = {name: hw.Pin(name) for name in _pin_names(board)}
+    attrs["board_id"] = STUB_BOARDS[board]
+    bus = {}
+
+    def i2c():
+        if "i2c" not in bus:
+            bus["i2c"] = hw.I2C()
+        return bus["i2c"]
+
+    attrs["I2C"] = i2c
+    attrs["STEMMA_I2C"] = i2c
+    attrs["SPI"] = hw.SPI
+    if board == "clue":
+        attrs["DISPLAY"] = make_display(240, 240)
+    _module("board", **attrs)
+
+
+def _time() -> None:
+    """Real ``time`` functions, but the clock and sleep are the simulated board's."""
+    attrs = {k: getattr(real_time, k) for k in dir(real_time) if not k.startswith("__")}
+    attrs.update(
+        sleep=WORLD.sleep,
+        monotonic=lambda: WORLD.now_ms / 1000,
+        monotonic_ns=lambda: WORLD.now_ms * 1_000_000,
+        time=lambda: WORLD.epoch_base + WORLD.now_ms // 1000,
+        localtime=lambda t=None: real_time.localtime(
+            WORLD.epoch_base + WORLD.now_ms // 1000 if t is None else t),
+    )
+    _module("time", **attrs)
+
+
+class _Nvm(bytearray):
+    pass
+
+
+def install(board: str) -> None:
+    """Install every stand-in; call before the firmware (or adafruit_ticks) is imported."""
+    from stretchcue_host.sim.display import make_display
+
+    WORLD.board = board
+    WORLD.roles = ROLES[board]
+    _module("digitalio", DigitalInOut=hw.DigitalInOut, Pull=hw.Pull, Direction=hw.Direction,
+            DriveMode=types.SimpleNamespace(PUSH_PULL=0, OPEN_DRAIN=1))
+    _module("pwmio", PWMOut=hw.PWMOut)
+    _module("keypad", Keys=hw.Keys, Event=hw.Event, EventQueue=hw.EventQueue)
+    _module("busio", I2C=hw.I2C, SPI=hw.SPI)
+    _module("neopixel", NeoPixel=hw.NeoPixel, GRB="GRB", RGB="RGB")
+    cpu = types.SimpleNamespace(uid=bytes.fromhex("5c0ffee5" + f"{sum(map(ord, board)):08x}"), temperature=25.0, voltage=3.3)
+    _module("microcontroller", cpu=cpu, nvm=_Nvm(256), Pin=hw.Pin,
+            reset=lambda: (_ for _ in ()).throw(SystemExit("reset")))
+    _module("supervisor", ticks_ms=WORLD.ticks_ms, runtime=types.SimpleNamespace(
+        usb_connected=False, serial_connected=False), reload=lambda: None)
+    _module("storage", remount=lambda *a, **k: None, getmount=lambda p: None)
+
+    class RTC:
+        @property
+        def datetime(self):
+            return real_time.localtime(WORLD.epoch_base + WORLD.now_ms // 1000)
+
+        @datetime.setter
+        def datetime(self, value) -> None:
+            WORLD.epoch_base = int(real_time.mktime(value)) - WORLD.now_ms // 1000
+
+    _module("rtc", RTC=RTC)
+    _module("fourwire", FourWire=lambda *a, **k: types.SimpleNamespace())
+    _module("i2cdisplaybus", I2CDisplayBus=lambda *a, **k: types.SimpleNamespace())
+    _module("adafruit_st7789", ST7789=lambda bus, width=240, height=240, **k:
+            make_display(width, height))
+    _module("adafruit_displayio_sh1107", SH1107=lambda bus, width=128, height=64, **k:
+            make_display(width, height, mono=True))
+    _board(board)
+    _time()

@@ -1,0 +1,149 @@
+"""Run the unmodified firmware/code.py on the simulated board.
+
+    python -m stretchcue_host.sim.runner --board clue --data DIR [--speed N]
+        [--screenshots DIR] [--script "A@3s,B@40s,AB@2m,B_long@5m"] [--until-ms N]
+        [--trace FILE] [--cut-at MS] [--no-drv2605] [--quiet] [--keep-running]
+
+Buttons in ``--script`` are the board's (A, B, and C on the Feather); ``_long``
+holds one for a second, ``AB`` presses both.  The run ends at the summary
+screen (unless --keep-running), at --until-ms, or at --cut-at, which stops the
+process dead like a pulled battery.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+KEY_NAMES = {"clue": "AB", "cpb": "AB", "feather": "ABC"}
+_ITEM = re.compile(r"^(AB|[ABC])(_long)?@(\d+(?:\.\d+)?)(ms|s|m)?$")
+_UNIT = {"ms": 1, "s": 1000, "m": 60000, None: 1000}
+
+
+class ScriptError(ValueError):
+    """A button script could not be read; the message names the item."""
+
+
+def parse_buttons(text: str, board: str) -> list[tuple[int, int, bool]]:
+    """``"A@3s,AB@2m"`` -> sorted ``(at_ms, key, pressed)`` keypad transitions."""
+    names = KEY_NAMES[board]
+    out = []
+    for item in filter(None, (s.strip() for s in (text or "").split(","))):
+        m = _ITEM.match(item)
+        if not m or any(k not in names for k in m.group(1)):
+            raise ScriptError(f"bad button press {item!r}: write BUTTON@TIME like A@3s, "
+                              f"B_long@90s or AB@2m; buttons on {board}: {', '.join(names)}")
+        at = int(float(m.group(3)) * _UNIT[m.group(4)])
+        hold = 1000 if m.group(2) else 120
+        keys = [names.index(k) for k in m.group(1)]
+        for i, k in enumerate(keys):
+            out.append((at + 40 * i, k, True))
+        for i, k in enumerate(keys):
+            out.append((at + hold + 40 * len(keys) + 20 * i, k, False))
+    return sorted(out)
+
+
+class _Stamped:
+    """Prefixes the firmware's console lines with virtual time, like a serial log."""
+
+    def __init__(self, stream, world) -> None:
+        self._s = stream
+        self._w = world
+        self._fresh = True
+
+    def write(self, text: str) -> int:
+        for part in text.splitlines(keepends=True):
+            if self._fresh and not part.startswith("["):
+                self._s.write(f"[{self._w.stamp()}] ")
+            self._s.write(part)
+            self._fresh = part.endswith("\n")
+        return len(text)
+
+    def flush(self) -> None:
+        self._s.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="stretchcue-sim-runner")
+    p.add_argument("--board", choices=sorted(KEY_NAMES), default="clue")
+    p.add_argument("--data", required=True)
+    p.add_argument("--speed", type=float, default=0.0)
+    p.add_argument("--screenshots")
+    p.add_argument("--script", default="")
+    p.add_argument("--until-ms", type=int, default=6 * 3600 * 1000)
+    p.add_argument("--trace")
+    p.add_argument("--cut-at", type=int)
+    p.add_argument("--no-drv2605", action="store_true")
+    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--keep-running", action="store_true")
+    args = p.parse_args(argv)
+
+    if args.speed <= 0 or args.screenshots:
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    os.environ["STRETCHCUE_DATA"] = str(Path(args.data).resolve())
+    if args.screenshots:
+        Path(args.screenshots).mkdir(parents=True, exist_ok=True)
+        os.environ["STRETCHCUE_SIM_SCREENSHOTS"] = str(Path(args.screenshots).resolve())
+
+    # Libraries that keep the real clock must be imported before `time` is swapped.
+    import threading  # noqa: F401
+
+    import displayio  # noqa: F401
+    import pygame  # noqa: F401
+
+    from stretchcue_host.sim.fakes.modules import install
+    from stretchcue_host.sim.world import WORLD, SimStop
+
+    WORLD.board = args.board
+    WORLD.speed = args.speed
+    WORLD.until_ms = args.until_ms
+    WORLD.cut_at_ms = args.cut_at
+    WORLD.drv2605 = not args.no_drv2605
+    WORLD.echo = not args.quiet
+    WORLD.stop_when_summary = not args.keep_running
+    try:
+        WORLD.presses = parse_buttons(args.script, args.board)
+    except ScriptError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if args.trace:
+        WORLD.trace_file = open(args.trace, "a", buffering=1)  # noqa: SIM115
+    install(args.board)
+
+    import importlib.util
+    import runpy
+
+    sys.path[:0] = [str(ROOT / "firmware"), str(ROOT / "lib")]
+    spec = importlib.util.spec_from_file_location("board_profile",
+                                                  ROOT / "boards" / f"{args.board}.py")
+    profile = importlib.util.module_from_spec(spec)
+    sys.modules["board_profile"] = profile
+    spec.loader.exec_module(profile)
+
+    real_stdout = sys.stdout
+    if not args.quiet:
+        sys.stdout = _Stamped(real_stdout, WORLD)
+    else:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+    WORLD.emit("boot", board=args.board)
+    try:
+        runpy.run_path(str(ROOT / "firmware" / "code.py"), run_name="__main__")
+    except SimStop:
+        pass
+    finally:
+        sys.stdout = real_stdout
+    WORLD.emit("end", sleeps=WORLD.sleeps,
+               refreshes=sum(d.refreshes for d in WORLD.displays))
+    if WORLD.trace_file:
+        WORLD.trace_file.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""Where an interrupted session picks up after a reset, read from the log alone.
+
+The log is already synced record by record, so it doubles as the checkpoint:
+no extra flash writes (an nvm page rewritten at every step would wear out in
+months).  A session whose START has no END resumes at the hold after the last
+one logged, from the step that leads into it; a hold cut short is done again.
+"""
+
+from __future__ import annotations
+
+from stretchcue import sessionlog as sl
+from stretchcue import timeline as tl
+
+
+def unfinished(records: list) -> tuple:
+    """``(start_record, last_hold_fields)`` of a session with no END, or ``(None, None)``."""
+    start = None
+    hold = None
+    for r in records:
+        if r.rtype == sl.START:
+            start, hold = r, None
+        elif r.rtype == sl.END:
+            start, hold = None, None
+        elif r.rtype == sl.HOLD and start is not None:
+            hold = r.fields()
+    return start, hold
+
+
+def resume_index(routine, hold: dict | None) -> int:
+    """Step index to restart at: the move-in (or prepare) before the next hold."""
+    if hold is None:
+        return 0
+    key = (hold["stretch"], hold["side"], hold["rep"])
+    found = False
+    lead = -1
+    for i, step in enumerate(tl.iter_steps(routine)):
+        kind = step[tl.KIND]
+        if not found:
+            if kind == tl.HOLD and (step[tl.STRETCH], step[tl.SIDE], step[tl.REP]) == key:
+                found = True
+            continue
+        if kind == tl.PREPARE or (kind == tl.MOVE_IN and lead < 0):
+            lead = i
+        if kind == tl.RATE and lead < 0:
+            return i
+        if kind == tl.HOLD or kind == tl.DONE:
+            return lead if lead >= 0 else i
+    return 0
