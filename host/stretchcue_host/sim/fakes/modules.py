@@ -81,7 +81,8 @@ def install(board: str) -> None:
     _module("keypad", Keys=hw.Keys, Event=hw.Event, EventQueue=hw.EventQueue)
     _module("busio", I2C=hw.I2C, SPI=hw.SPI)
     _module("neopixel", NeoPixel=hw.NeoPixel, GRB="GRB", RGB="RGB")
-    cpu = types.SimpleNamespace(uid=bytes.fromhex("5c0ffee5" + f"{sum(map(ord, board)):08x}"), temperature=25.0, voltage=3.3)
+    uid = bytes.fromhex("5c0ffee5" + f"{sum(map(ord, board)):08x}")
+    cpu = types.SimpleNamespace(uid=uid, temperature=25.0, voltage=3.3)
     _module("microcontroller", cpu=cpu, nvm=_Nvm(256), Pin=hw.Pin,
             reset=lambda: (_ for _ in ()).throw(SystemExit("reset")))
     _module("supervisor", ticks_ms=WORLD.ticks_ms, runtime=types.SimpleNamespace(
