@@ -45,7 +45,7 @@ class Drv2605Motor:
         self._drv.mode = adafruit_drv2605.MODE_REALTIME
 
     def level(self, percent: int) -> None:
-        self._drv.realtime_value = percent * 127 // 100
+        self._drv.realtime_value = (percent * 127 + 99) // 100
 
 
 class NullBuzzer:

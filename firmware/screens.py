@@ -47,7 +47,8 @@ class Screens:
         self._palette[0] = 0xFFFFFF
         mid = width // 2
         self.title = self._label(mid, 14 if big else 5, self._s)
-        self.detail = self._label(mid, 40 if big else 15, 1 if not big else 2)
+        self.detail = self._label(mid, 30 if big else 10, 1 if not big else 2)
+        self.detail.anchor_point = (0.5, 0.0)
         self.big = self._label(mid, height // 2 + (4 if big else 2), 6 if big else 3)
         self.cue = self._label(mid, height - 78, 1) if big else None
         self.phase = self._label(mid, height - (56 if big else 14), self._s)
@@ -123,7 +124,7 @@ class Screens:
 
     def message(self, title: str, text: str, hint: str = "any button") -> None:
         lines = _wrap(text, 19 if self._s == 2 else 21)
-        self._show(MESSAGE, title, lines[0], "", lines[1] if len(lines) > 1 else "", hint)
+        self._show(MESSAGE, title, "\n".join(lines[:6 if self._s == 2 else 3]), "", "", hint)
         self.breath(0)
 
     def dim(self, dimmed: bool) -> None:

@@ -94,8 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     # Libraries that keep the real clock must be imported before `time` is swapped.
     import threading  # noqa: F401
 
+    import blinka_displayio_pygamedisplay  # noqa: F401
     import displayio  # noqa: F401
     import pygame  # noqa: F401
+    import terminalio  # noqa: F401
+    import vectorio  # noqa: F401
+    from adafruit_display_text import label  # noqa: F401
 
     from stretchcue_host.sim.fakes.modules import install
     from stretchcue_host.sim.world import WORLD, SimStop

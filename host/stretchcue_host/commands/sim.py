@@ -1,0 +1,72 @@
+"""``stretchcue sim``: the unmodified firmware on a simulated board."""
+
+from __future__ import annotations
+
+import click
+
+from stretchcue_host.commands.common import EXIT_BAD_INPUT, fail
+
+
+@click.command()
+@click.argument("routine", required=False)
+@click.option("--board", type=click.Choice(["clue", "cpb", "feather"]), default="clue",
+              show_default=True)
+@click.option("--speed", default=1.0, show_default=True,
+              help="Clock speed-up; 0 runs as fast as possible.")
+@click.option("--headless", is_flag=True, help="No window: print the cue stream only.")
+@click.option("--screenshots", type=click.Path(file_okay=False), default=None,
+              help="Save a PNG of every new screen here.")
+@click.option("--script", default="A@1s",
+              help='Button presses, e.g. "A@1s,A@60s,A@70s,B@2m,AB@5m" (default: start).')
+@click.option("--data", type=click.Path(file_okay=False), default=None,
+              help="The board's data folder (default: a fresh temporary one).")
+@click.option("--cut-at", type=int, default=None,
+              help="Cut the power at this many ms of virtual time, then boot again.")
+@click.option("--trace", type=click.Path(dir_okay=False), default=None,
+              help="Write a JSON-lines trace (motor, tone, keys, screens).")
+def sim(routine: str | None, board: str, speed: float, headless: bool,
+        screenshots: str | None, script: str, data: str | None, cut_at: int | None,
+        trace: str | None) -> None:
+    """Run the firmware on a simulated BOARD with ROUTINE (default lower-back).
+
+    \b
+    Examples:
+      stretchcue sim --speed 30                      # a window, 30x faster
+      stretchcue sim --headless --speed 0 --screenshots shots
+      stretchcue sim desk-break --board feather --headless --script "A@1s,AB@90s"
+    """
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from stretchcue_host.routines import RoutineFileError
+    from stretchcue_host.sim.device_dir import prepare, runner_command
+    from stretchcue_host.sim.runner import ScriptError, parse_buttons
+
+    try:
+        parse_buttons(script, board)
+    except ScriptError as e:
+        fail(str(e), EXIT_BAD_INPUT)
+    with tempfile.TemporaryDirectory(prefix="stretchcue-sim-") as tmp:
+        folder = Path(data) if data else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            prepare(folder, routine)
+        except RoutineFileError as e:
+            fail(f"the routine is invalid:\n{e}", EXIT_BAD_INPUT)
+        env = dict(os.environ)
+        if headless:
+            env["SDL_VIDEODRIVER"] = "dummy"
+        common = dict(speed=speed, screenshots=Path(screenshots) if screenshots else None,
+                      trace=Path(trace) if trace else None)
+        cmd = runner_command(sys.executable, board, folder, script=script, cut_at=cut_at,
+                             **common)
+        rc = subprocess.run(cmd, env=env).returncode
+        if rc == 3 and cut_at is not None:
+            click.echo(f"-- power cut at {cut_at} ms; booting again --")
+            cmd = runner_command(sys.executable, board, folder, **common)
+            rc = subprocess.run(cmd, env=env).returncode
+        if rc:
+            raise SystemExit(rc)
