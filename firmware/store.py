@@ -54,11 +54,15 @@ def _explain(e: OSError) -> StoreError:
 
 
 class Store:
-    def __init__(self, root: str | None = None) -> None:
+    def __init__(self, root: str | None = None, soft_limit: int = sl.SOFT_LIMIT,
+                 hard_limit: int = sl.HARD_LIMIT) -> None:
+        self.soft_limit = soft_limit
+        self.hard_limit = hard_limit
         self.root = root or os.getenv("STRETCHCUE_DATA") or "/stretchcue"
         self.routines_dir = self.root + "/routines"
         self.log_path = self.root + "/log.bin"
         self.records: list = []
+        self.size = 0
         self.next_seq = 1
         self.acked = 0
         self.problems: list = []
@@ -88,6 +92,7 @@ class Store:
         if good_end < len(data) and self.problems and self.problems[-1][0] == "torn":
             self._rewrite_log(data[:good_end])
         self.records = records
+        self.size = good_end
         self.next_seq = max(sl.last_seq(records), self.acked) + 1
 
     def _finish_replace(self, tmp: str) -> None:
@@ -158,6 +163,9 @@ class Store:
             raise _explain(e) from None
         self.next_seq = seq + 1
         self.records.append(sl.scan(raw)[0][0])
+        self.size += len(raw)
+        if self.size > self.hard_limit:
+            self._prune()
         return seq
 
     def log_after(self, cursor: int, max_bytes: int) -> tuple:
@@ -174,10 +182,14 @@ class Store:
         """Remember what the host holds; prune only acknowledged records."""
         self.acked = max(self.acked, min(seq, self.next_seq - 1))
         self._write_small(self.root + "/ack.txt", str(self.acked).encode())
-        data, _ = sl.prune(self.records, self.acked)
+        self._prune()
+
+    def _prune(self) -> None:
+        data, _ = sl.prune(self.records, self.acked, self.soft_limit, self.hard_limit)
         if data is not None:
             self._rewrite_log(data)
             self.records = sl.scan(data)[0]
+            self.size = len(data)
 
     def free_bytes(self) -> int:
         try:
