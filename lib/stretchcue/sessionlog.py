@@ -194,10 +194,14 @@ def prune(records: list, acked: int, soft: int = SOFT_LIMIT, hard: int = HARD_LI
     while keep and size > hard:
         hard = soft  # once dropping, make room for a while
         r = keep.pop(0)
+        first_here, count = r.seq, 1
+        if r.rtype == GAP:  # an earlier gap: carry what it already stood for
+            g = r.fields()
+            first_here, count = g["first_seq"], g["count"]
         if not dropped:
-            first = r.seq
+            first = first_here
         last = r.seq
-        dropped += 1
+        dropped += count
         size -= len(r.raw)
     parts = [r.raw for r in keep]
     if dropped:
