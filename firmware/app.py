@@ -57,9 +57,11 @@ class App:
         self.rating = 3
         self.muted = False
         self.link: Any = None
+        self.proto: Any = None
         self._level = -1
         self._tone = -1
         self._menu_shown = False
+        self._pairing = False
 
     @property
     def busy(self) -> bool:
@@ -139,6 +141,26 @@ class App:
         except StoreError as e:
             self.note = e.reason
 
+    def attach_radio(self, link: Any, proto: Any) -> None:
+        """Serve the host tool over ``link`` (BLE or a simulator's stand-in)."""
+        self.link = link
+        self.proto = proto
+
+    def _pair(self, now_ms: int) -> None:
+        """Button B held in the menu: show a fresh 6-digit code for two minutes."""
+        if self.proto is None:
+            self._message("Pairing", "No radio on this board")
+            return
+        import os
+
+        code = "%06d" % (int.from_bytes(os.urandom(4), "big") % 1000000)
+        self.proto.enter_pairing(code, now_ms)
+        self._pairing = True
+        self.mode = MESSAGE
+        self.screens.message("Pair code", code[:3] + " " + code[3:] + " type it in: "
+                             "stretchcue pair", "any button: cancel")
+        print("pairing code", code)
+
     def _message(self, title: str, text: str) -> None:
         self.mode = MESSAGE
         self.screens.message(title, text)
@@ -154,6 +176,9 @@ class App:
             self._events(eng.tick(now_ms), now_ms)
         if self.link is not None:
             self.link.poll(now_ms)
+            if self.mode == MESSAGE and self._pairing and not self.proto.pairing:
+                self._pairing = False
+                self._message("Pairing", "Paired" if self.proto.paired_host else "Ended")
         self._drive_outputs(now_ms)
         self._draw(now_ms)
         self.screens.refresh()
@@ -176,7 +201,11 @@ class App:
                 self._start(now_ms)
             elif g == "B":
                 self._next_routine()
+            elif g == "B_long":
+                self._pair(now_ms)
         elif mode in (MESSAGE, SUMMARY):
+            if self.proto is not None:
+                self.proto.leave_pairing()
             self.mode = MENU
             self._menu_shown = False
         elif mode == RATE:
@@ -279,10 +308,27 @@ class App:
             sc.summary(held // 1000, holds, planned, eng.aborted)
 
 
+def _radio(app: App) -> None:
+    """Bring up BLE if this board and its libraries can; the timer works without it."""
+    try:
+        import microcontroller
+        from ble_link import BleLink
+        from device_api import DeviceApi
+
+        from stretchcue.protocol.device import DeviceProtocol
+
+        uid = "".join("%02x" % b for b in microcontroller.cpu.uid[-3:])
+        proto = DeviceProtocol(DeviceApi(app, "stretchcue-" + uid))
+        app.attach_radio(BleLink(proto, "stretchcue-" + uid), proto)
+    except (ImportError, RuntimeError, OSError, ValueError) as e:
+        app.note = (app.note + "; " if app.note else "") + "no radio: " + str(e)
+
+
 def main(hw: Any) -> None:
     """Run forever: sleep until the next deadline, at most half a second."""
     app = App(hw, Store())
     app.boot(ticks_ms())
+    _radio(app)
     while True:
         start = ticks_ms()
         wait = app.step(start)

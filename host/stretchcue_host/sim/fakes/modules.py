@@ -107,3 +107,6 @@ def install(board: str) -> None:
             make_display(width, height, mono=True))
     _board(board)
     _time()
+    if "adafruit_ble" not in sys.modules:
+        # No virtual radio asked for: the firmware must not reach a real adapter.
+        sys.modules["adafruit_ble"] = None  # type: ignore[assignment]

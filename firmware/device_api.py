@@ -1,0 +1,109 @@
+"""What the radio protocol may do on this device, over the store and the app.
+
+``stretchcue.protocol.device.DeviceProtocol`` calls these methods; keeping
+them here (not in the protocol) leaves the protocol free of files and clocks.
+Pairing keys live as one small file per host in the data folder.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from binascii import crc32, hexlify
+
+from store import StoreError
+
+from stretchcue.protocol import messages as m
+
+try:
+    from typing import Any
+except ImportError:
+    pass
+
+FIRMWARE_VERSION = "0.1.0"
+
+
+class DeviceApi:
+    def __init__(self, app: Any, device_id: str) -> None:
+        self.app = app
+        self.store = app.store
+        self.device_id = device_id
+        self.keys_dir = self.store.root + "/keys"
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.app.busy)
+
+    def info(self) -> dict:
+        return {"id": self.device_id, "fw": FIRMWARE_VERSION, "board": self.app.hw.board_name,
+                "free": self.store.free_bytes(), "battery": None,
+                "routine": self.app.name}
+
+    def list_routines(self) -> list:
+        sel = self.store.selected()
+        out = []
+        for name in self.store.routine_names():
+            data = self.store.read_routine(name)
+            out.append({"name": name, "size": len(data), "crc": crc32(data) & 0xFFFFFFFF,
+                        "selected": name == sel})
+        return out
+
+    def put_routine(self, name: str, data: bytes) -> None:
+        try:
+            self.store.put_routine(name, data)
+        except StoreError as e:
+            raise m.ProtocolError(m.NO_SPACE, e.reason) from None
+        if name == self.app.name:
+            self.app.reload_routines()
+
+    def select(self, name: str) -> bool:
+        if name not in self.store.routine_names():
+            return False
+        self.store.select(name)
+        self.app.reload_routines()
+        return True
+
+    def delete(self, name: str) -> bool:
+        done = self.store.delete_routine(name)
+        if done:
+            self.app.reload_routines()
+        return done
+
+    def log_after(self, cursor: int, max_bytes: int) -> tuple:
+        return self.store.log_after(cursor, max_bytes)
+
+    def ack(self, seq: int) -> None:
+        self.store.ack(seq)
+
+    def set_clock(self, epoch_s: int) -> None:
+        import rtc
+
+        rtc.RTC().datetime = time.localtime(epoch_s)
+
+    def _key_path(self, host_id: bytes) -> str:
+        return self.keys_dir + "/" + hexlify(bytes(host_id)).decode()
+
+    def key_get(self, host_id: bytes) -> bytes | None:
+        try:
+            with open(self._key_path(host_id), "rb") as f:
+                return f.read()
+        except OSError:
+            return None
+
+    def key_put(self, host_id: bytes, key: bytes | None) -> None:
+        path = self._key_path(host_id)
+        if key is None:
+            try:
+                os.remove(path)
+            except OSError:
+                pass
+            return
+        try:
+            os.mkdir(self.keys_dir)
+        except OSError:
+            pass
+        with open(path, "wb") as f:
+            f.write(bytes(key))
+        sync = getattr(os, "sync", None)
+        if sync is not None:
+            sync()
