@@ -22,7 +22,7 @@ $(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json $(NODE_DIR)/packag
 	touch $@
 
 demo: setup
-	$(BIN)/stretchcue run --speed 120
+	$(BIN)/stretchcue demo
 
 test: setup lint mpy micropython typecheck pytest
 

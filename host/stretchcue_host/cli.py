@@ -23,6 +23,7 @@ COMMANDS = {
     "bundle": ("install", "bundle", "Build the board's file tree in a folder to copy by hand."),
     "config": ("config", "config", "Show or set defaults (device, transport, weekly goal)."),
     "completion": ("completion", "completion", "Print the shell completion script."),
+    "demo": ("demo", "demo", "Run the default routine on a simulated device, end to end."),
     "sim": ("sim", "sim", "Run the firmware on a simulated board."),
     "scan": ("device", "scan", "List stretchcue devices in range."),
     "info": ("device", "info", "Show a device's id, firmware, board, space and state."),
