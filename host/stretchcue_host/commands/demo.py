@@ -24,7 +24,7 @@ def demo(out: str, board: str) -> None:
     """Run the default routine on a simulated device and show what comes out of it.
 
     \b
-    Example:
+    Examples:
       stretchcue demo --out /tmp/demo
     """
     import shutil

@@ -48,7 +48,7 @@ def scan(timeout_s: float, as_json: bool, transport: str | None, device: str | N
     """List stretchcue devices in range (found by their UART service).
 
     \b
-    Example:
+    Examples:
       stretchcue scan --timeout 3
     """
     from stretchcue.protocol import NUS_SERVICE
@@ -75,7 +75,7 @@ def info(as_json: bool, transport: str | None, device: str | None) -> None:
     """Show the device's id, firmware, board, free space and state (no pairing needed).
 
     \b
-    Example:
+    Examples:
       stretchcue info --transport usb
     """
     from stretchcue_host.device_session import connected
@@ -101,7 +101,7 @@ def pair(code: str | None, transport: str | None, device: str | None) -> None:
     off the air.
 
     \b
-    Example:
+    Examples:
       stretchcue pair --code 123456
     """
     from stretchcue_host.device_session import connected
@@ -207,7 +207,7 @@ def pull(as_json: bool, transport: str | None, device: str | None) -> None:
     any point loses nothing: the next pull starts where this one stopped.
 
     \b
-    Example:
+    Examples:
       stretchcue pull && stretchcue stats
     """
     from stretchcue_host.commands.common import open_history
@@ -237,7 +237,7 @@ def set_time(transport: str | None, device: str | None) -> None:
     """Set the device clock to this laptop's (also done on every connect).
 
     \b
-    Example:
+    Examples:
       stretchcue set-time
     """
     from stretchcue_host.device_session import connected
