@@ -33,6 +33,7 @@ except ImportError:
         return x
 
 _MAX_SLEEP_MS = const(500)
+_LINK_POLL_MS = const(20)  # while the host is connected, answer it promptly
 _PHASE_TEXT = ("Get ready", "Breathe in, move in", "Breathe out, sink", "Hold", "Release",
                "Rest", "Switch side", "Rate", "Done")
 _SIDE_TEXT = ("", "Left", "Right")
@@ -190,6 +191,8 @@ class App:
         w = self.player.next_change_ms(now_ms)
         if 0 <= w < wait:
             wait = w
+        if self.link is not None and self.link.connected and wait > _LINK_POLL_MS:
+            wait = _LINK_POLL_MS
         return wait
 
     def _gesture(self, g: str, now_ms: int) -> None:

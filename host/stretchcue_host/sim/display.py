@@ -70,6 +70,7 @@ def make_display(width: int, height: int, mono: bool = False):
             WORLD.emit("screen", texts=texts, png=png, lit=lit, refresh=self.refreshes)
             if "under stretch" in texts:
                 WORLD.summary_seen = True
+            WORLD.busy = any(t.startswith(("A pause", "A resume", "A +1")) for t in texts)
             if WORLD.echo and texts != self._texts:
                 self._texts = texts
                 print(f"[{WORLD.stamp()}] screen: " + " | ".join(t.replace("\n", " ")

@@ -61,6 +61,8 @@ class _Stamped:
                 self._s.write(f"[{self._w.stamp()}] ")
             self._s.write(part)
             self._fresh = part.endswith("\n")
+            if self._fresh:
+                self._s.flush()
         return len(text)
 
     def flush(self) -> None:
@@ -80,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-drv2605", action="store_true")
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--keep-running", action="store_true")
+    p.add_argument("--radio", help="bumble HCI transport of a virtual radio, e.g. "
+                                   "tcp-client:127.0.0.1:PORT (see stretchcue_host.vlink.hub)")
+    p.add_argument("--busy-speed", type=float, default=None,
+                   help="clock speed while a session runs (default: --speed)")
+    p.add_argument("--stdin-buttons", action="store_true",
+                   help="read 'press GESTURE' / 'script A@5s,...' (relative) lines on stdin")
     args = p.parse_args(argv)
 
     if args.speed <= 0 or args.screenshots:
@@ -119,6 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.trace:
         WORLD.trace_file = open(args.trace, "a", buffering=1)  # noqa: SIM115
     install(args.board)
+    WORLD.busy_speed = args.speed if args.busy_speed is None else args.busy_speed
+    if args.stdin_buttons:
+        WORLD.listen_stdin()
+    if args.radio:
+        from stretchcue_host.sim.fakes import ble
+        from stretchcue_host.vlink.peripheral import NusPeripheral
+
+        ble.install(NusPeripheral(args.radio, f"stretchcue-sim-{args.board}"))
 
     import importlib.util
     import runpy

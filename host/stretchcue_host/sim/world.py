@@ -25,7 +25,7 @@ class World:
         self.epoch_base = int(_real_time.time())
         self.until_ms = 6 * 3600 * 1000
         self.cut_at_ms: int | None = None
-        self.stop_when_summary = True
+        self.stop_when_summary = True  # also: the clock runs at busy_speed during a session
         self.presses: list[tuple[int, int, bool]] = []  # (at_ms, key, pressed)
         self.keys = None
         self.trace_file = None
@@ -35,6 +35,9 @@ class World:
         self.drv2605 = True
         self.displays: list = []
         self.summary_seen = False
+        self.busy = False
+        self.busy_speed = 0.0
+        self._commands: list[str] = []
         self._t0 = _real_time.monotonic()
 
     # -- clock --------------------------------------------------------------
@@ -46,6 +49,7 @@ class World:
         """Advance virtual time, delivering scripted presses on the way."""
         self.sleeps += 1
         self.emit("sleep", ms=int(seconds * 1000))
+        self._take_commands()
         target = self.now_ms + max(0, int(round(seconds * 1000)))
         while self.presses and self.presses[0][0] <= target:
             at, key, pressed = self.presses.pop(0)
@@ -67,11 +71,34 @@ class World:
             import os
 
             os._exit(3)  # no cleanup, no flushing: as abrupt as pulling the battery
+        speed = self.busy_speed if self.busy else self.speed
+        if speed > 0:
+            _real_time.sleep((target - self.now_ms) / 1000 / speed)
         self.now_ms = target
-        if self.speed > 0:
-            lag = self._t0 + self.now_ms / 1000 / self.speed - _real_time.monotonic()
-            if lag > 0:
-                _real_time.sleep(lag)
+
+    def listen_stdin(self) -> None:
+        """Take button presses from stdin lines, as a finger on the simulated board."""
+        import sys
+        import threading
+
+        def reader() -> None:
+            for line in sys.stdin:
+                self._commands.append(line.strip())
+
+        threading.Thread(target=reader, daemon=True).start()
+
+    def _take_commands(self) -> None:
+        from stretchcue_host.sim.runner import parse_buttons
+
+        while self._commands:
+            verb, _, arg = self._commands.pop(0).partition(" ")
+            if verb == "press":
+                arg += "@0ms"
+            elif verb != "script":
+                continue
+            for at, key, pressed in parse_buttons(arg, self.board):
+                self.presses.append((self.now_ms + at, key, pressed))
+            self.presses.sort()
 
     # -- trace --------------------------------------------------------------
 

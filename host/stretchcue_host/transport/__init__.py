@@ -27,10 +27,14 @@ def open_transport(spec: str = "auto", device: str = ""):
                 kind = "usb"
             except Exception:  # no pyserial or no port: fall back to radio
                 kind = "ble"
-    if kind in ("ble", "bumble"):
+    if kind == "bumble":
+        from stretchcue_host.transport.bumble_central import BumbleTransport
+
+        return BumbleTransport(device=arg or device)
+    if kind == "ble":
         from stretchcue_host.transport.ble import BleTransport
 
-        return BleTransport(arg or device, bumble=kind == "bumble")
+        return BleTransport(arg or device)
     if kind == "usb":
         from stretchcue_host.transport.serial import SerialTransport
 

@@ -1,0 +1,78 @@
+"""Stand-in for ``adafruit_ble`` (the parts firmware/ble_link.py uses) over a bumble peripheral.
+
+The firmware's BLE adapter stays unmodified: it sees a BLERadio, a
+UARTService and an advertisement, and behind them a real BLE stack talks to
+the host over the virtual radio.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+
+from stretchcue_host.vlink.peripheral import NusPeripheral
+
+
+def install(peripheral: NusPeripheral) -> None:
+    class _Inner:
+        @property
+        def max_packet_length(self) -> int:
+            return peripheral.mtu - 3
+
+    class _Connection:
+        _bleio_connection = _Inner()
+
+        def disconnect(self) -> None:
+            peripheral.disconnect()
+
+    class BLERadio:
+        def __init__(self, adapter=None) -> None:
+            self.name = peripheral.name
+
+        @property
+        def connected(self) -> bool:
+            return peripheral.connected
+
+        @property
+        def connections(self) -> tuple:
+            return (_Connection(),) if peripheral.connected else ()
+
+        @property
+        def advertising(self) -> bool:
+            return peripheral.advertising
+
+        def start_advertising(self, advertisement, **kwargs) -> None:
+            peripheral.start_advertising()
+
+        def stop_advertising(self) -> None:
+            pass
+
+    class UARTService:
+        @property
+        def in_waiting(self) -> int:
+            return peripheral.in_waiting()
+
+        def read(self, nbytes: int | None = None) -> bytes:
+            return peripheral.read(nbytes or peripheral.in_waiting())
+
+        def write(self, data: bytes) -> None:
+            peripheral.send(bytes(data))
+
+        def reset_input_buffer(self) -> None:
+            peripheral.reset_input()
+
+    class ProvideServicesAdvertisement:
+        def __init__(self, *services) -> None:
+            self.services = services
+            self.complete_name = None
+
+    root = types.ModuleType("adafruit_ble")
+    root.BLERadio = BLERadio
+    adv = types.ModuleType("adafruit_ble.advertising")
+    std = types.ModuleType("adafruit_ble.advertising.standard")
+    std.ProvideServicesAdvertisement = ProvideServicesAdvertisement
+    services = types.ModuleType("adafruit_ble.services")
+    nordic = types.ModuleType("adafruit_ble.services.nordic")
+    nordic.UARTService = UARTService
+    for mod in (root, adv, std, services, nordic):
+        sys.modules[mod.__name__] = mod
