@@ -13,7 +13,7 @@ def test_demo_produces_screens_log_history_and_charts(tmp_path):
     out = tmp_path / "demo"
     res = CliRunner().invoke(main, ["demo", "--out", str(out)], catch_exceptions=False)
     assert res.exit_code == 0, res.output
-    assert "Lower back" in res.output and "done" in res.output
+    assert "paired with" in res.output and "Lower back" in res.output and "done" in res.output
     assert len(list((out / "screens").glob("*.png"))) >= 30
     assert sorted(p.name for p in (out / "charts").glob("*.png")) == [
         "adherence.png", "tightness.png", "time-under-stretch.png"]

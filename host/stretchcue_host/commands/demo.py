@@ -1,18 +1,20 @@
 """``stretchcue demo``: the whole product in one command, no hardware needed.
 
-The simulated device (the unmodified firmware on a simulated CLUE) gets the
-default routine, runs it at full speed with scripted presses (a pause, an
-extended hold, a skipped hold, tightness ratings), the session log lands in
-a throw-away history, and the summary, stats, screenshots and charts come out.
+The simulated device (the unmodified firmware on a simulated CLUE) comes up
+on a virtual BLE radio (real bumble stacks, linked over loopback); the CLI
+pairs with the code it shows, pushes the default routine, the session runs at
+full speed with scripted presses (a pause, an extended hold, a skipped hold,
+tightness ratings), the log is pulled into a throw-away history, and the
+summary, stats, screenshots and charts come out.
 """
 
 from __future__ import annotations
 
 import click
 
-# Presses for lower-back, in seconds of virtual time (the session starts at ~1.5 s):
-# pause 15 s in the first hold, extend it once, skip part of a later hold, rate two stretches.
-DEMO_SCRIPT = "A@1s,A@30s,A@45s,B@60s,B_long@210s,A@425s,B@427s,A@646s,A@647s,B@649s"
+# Presses for lower-back, relative to the press that starts the session: pause 15 s
+# in the first hold, extend it once, skip part of a later hold, rate two stretches.
+DEMO_SCRIPT = "A@0s,A@29s,A@44s,B@59s,B_long@209s,A@424s,B@426s,A@645s,A@646s,B@648s"
 
 
 @click.command()
@@ -21,22 +23,22 @@ DEMO_SCRIPT = "A@1s,A@30s,A@45s,B@60s,B_long@210s,A@425s,B@427s,A@646s,A@647s,B@
 @click.option("--board", type=click.Choice(["clue", "cpb", "feather"]), default="clue",
               show_default=True)
 def demo(out: str, board: str) -> None:
-    """Run the default routine on a simulated device and show what comes out of it.
+    """Pair, push, run and pull with a simulated device on a virtual BLE radio.
 
     \b
     Examples:
-      stretchcue demo --out /tmp/demo
+      stretchcue demo
+      stretchcue demo --out /tmp/demo --board feather
     """
+    import os
     import shutil
-    import subprocess
-    import sys
     import tempfile
     from pathlib import Path
 
     from rich.console import Console
 
     from stretchcue_host.cli import main
-    from stretchcue_host.sim.device_dir import prepare, runner_command
+    from stretchcue_host.demo_rig import Rig
 
     console = Console(highlight=False)
     out_dir = Path(out).resolve()
@@ -45,33 +47,40 @@ def demo(out: str, board: str) -> None:
         if sub.exists():
             shutil.rmtree(sub)
         sub.mkdir(parents=True)
-    with tempfile.TemporaryDirectory(prefix="stretchcue-demo-") as tmp:
-        data, home, shots = Path(tmp) / "device", Path(tmp) / "home", Path(tmp) / "shots"
-        data.mkdir()
-        name = prepare(data, None)
-        console.print(f"[bold]1.[/] simulated {board}: routine [cyan]{name}[/] stored; "
-                      f"running it at full speed with presses: {DEMO_SCRIPT}")
-        trace = Path(tmp) / "trace.jsonl"
-        cmd = runner_command(sys.executable, board, data, script=DEMO_SCRIPT, screenshots=shots,
-                             trace=trace, quiet=True)
-        with console.status("the device is running the session..."):
-            res = subprocess.run(cmd, capture_output=True, text=True)
-        if res.returncode:
-            console.print(res.stdout[-3000:] + res.stderr[-3000:])
-            raise SystemExit(1)
-        kept = _curate(trace, screens)
-        shutil.copy(data / "log.bin", out_dir / "log.bin")
-        console.print(f"[bold]2.[/] {kept} distinct screens saved in {screens}")
-        console.print("[bold]3.[/] session log pulled into a fresh history")
+    tmp_dir = tempfile.TemporaryDirectory(prefix="stretchcue-demo-")
+    with tmp_dir as tmp, Rig(Path(tmp), board) as rig:
+        home = Path(tmp) / "home"
+        os.environ["STRETCHCUE_BUMBLE_TRANSPORT"] = rig.host_radio
         base = ["--home", str(home)]
-        for args in (["import-log", str(data / "log.bin"), "--device", f"sim-{board}"],
-                     ["history"], ["stats", "--weeks", "2"],
-                     ["plot", "--out", str(out_dir / "charts")]):
+
+        def cli(*args: str) -> None:
             try:
-                main(base + args, standalone_mode=False)
+                main(base + list(args), standalone_mode=False)
             except SystemExit as e:
                 if e.code:
                     raise
+
+        console.print(f"[bold]1.[/] simulated {board} is up on a virtual BLE radio; "
+                      "B held on its menu: pairing mode")
+        code = rig.wait_for(r"pairing code (\d{6})").group(1)
+        console.print(f"[bold]2.[/] the device shows {code[:3]} {code[3:]}; pairing")
+        cli("pair", "--code", code, "--transport", "bumble")
+        console.print("[bold]3.[/] pushing the default routine")
+        cli("push", "lower-back", "--transport", "bumble")
+        rig.press("A")
+        rig.wait_for(r"screen: stretchcue \|")
+        console.print(f"[bold]4.[/] running the session at full speed, presses: {DEMO_SCRIPT}")
+        with console.status("the device is running the session..."):
+            rig.script(DEMO_SCRIPT)
+            rig.wait_for(r"screen: (Well done|Stopped)", timeout_s=120)
+        console.print("[bold]5.[/] pulling the log into a fresh history")
+        cli("pull", "--transport", "bumble")
+        kept = _curate(rig.trace, screens)
+        shutil.copy(rig.data / "log.bin", out_dir / "log.bin")
+        cli("history")
+        cli("stats", "--weeks", "2")
+        cli("plot", "--out", str(out_dir / "charts"))
+        console.print(f"{kept} distinct screens saved in {screens}")
     console.print(f"[bold green]done.[/] Everything is in {out_dir}")
 
 

@@ -1,0 +1,74 @@
+"""The demo's bench: a virtual radio hub and the simulated device, each in a process.
+
+A small driver around them that reads the device's console (as a person
+reads its screen) and presses its buttons (stdin), so the demo and the
+end-to-end tests exercise the same real BLE stack the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from stretchcue_host.sim.device_dir import prepare
+
+
+class Rig:
+    def __init__(self, folder: Path, board: str = "clue", routine: str = "lower-back") -> None:
+        self.folder = folder
+        self.board = board
+        self.data = folder / "device"
+        self.data.mkdir(parents=True, exist_ok=True)
+        self.trace = folder / "trace.jsonl"
+        self.shots = folder / "shots"
+        prepare(self.data, routine)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self._procs: list[subprocess.Popen] = []
+
+    def __enter__(self) -> Rig:
+        hub = subprocess.Popen([sys.executable, "-m", "stretchcue_host.vlink.hub", "2"],
+                               stdout=subprocess.PIPE, text=True)
+        self._procs.append(hub)
+        ports = json.loads(hub.stdout.readline())["ports"]
+        self.device_radio, self.host_radio = (f"tcp-client:127.0.0.1:{p}" for p in ports)
+        dev = subprocess.Popen(
+            [sys.executable, "-m", "stretchcue_host.sim.runner", "--board", self.board,
+             "--data", str(self.data), "--radio", self.device_radio, "--speed", "1",
+             "--busy-speed", "0", "--keep-running", "--stdin-buttons", "--script", "B_long@1s",
+             "--trace", str(self.trace), "--screenshots", str(self.shots)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self._procs.append(dev)
+        self._dev = dev
+        threading.Thread(target=self._read, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for p in reversed(self._procs):
+            p.kill()
+            p.wait(10)
+
+    def _read(self) -> None:
+        for line in self._dev.stdout:
+            self.lines.put(line)
+
+    def wait_for(self, pattern: str, timeout_s: float = 30.0) -> re.Match:
+        """The next console line matching ``pattern``; queue.Empty if none comes in time."""
+        rx = re.compile(pattern)
+        while True:
+            m = rx.search(self.lines.get(timeout=timeout_s))
+            if m:
+                return m
+
+    def press(self, gesture: str) -> None:
+        self._dev.stdin.write(f"press {gesture}\n")
+        self._dev.stdin.flush()
+
+    def script(self, text: str) -> None:
+        """Presses at times relative to now, e.g. "A@0s,A@29s"."""
+        self._dev.stdin.write(f"script {text}\n")
+        self._dev.stdin.flush()
