@@ -50,6 +50,7 @@ def demo(out: str, board: str) -> None:
     tmp_dir = tempfile.TemporaryDirectory(prefix="stretchcue-demo-")
     with tmp_dir as tmp, Rig(Path(tmp), board) as rig:
         home = Path(tmp) / "home"
+        old_radio = os.environ.get("STRETCHCUE_BUMBLE_TRANSPORT")
         os.environ["STRETCHCUE_BUMBLE_TRANSPORT"] = rig.host_radio
         base = ["--home", str(home)]
 
@@ -81,6 +82,10 @@ def demo(out: str, board: str) -> None:
         cli("stats", "--weeks", "2")
         cli("plot", "--out", str(out_dir / "charts"))
         console.print(f"{kept} distinct screens saved in {screens}")
+        if old_radio is None:
+            os.environ.pop("STRETCHCUE_BUMBLE_TRANSPORT", None)
+        else:
+            os.environ["STRETCHCUE_BUMBLE_TRANSPORT"] = old_radio
     console.print(f"[bold green]done.[/] Everything is in {out_dir}")
 
 
