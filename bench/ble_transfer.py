@@ -23,6 +23,7 @@ from proto_api import MemoryDevice, urandom  # noqa: E402
 
 from stretchcue import routine  # noqa: E402
 from stretchcue.protocol import device as device_mod  # noqa: E402
+from stretchcue.protocol import transfer  # noqa: E402
 from stretchcue.protocol.device import DeviceProtocol  # noqa: E402
 from stretchcue_host.client import DeviceClient  # noqa: E402
 from stretchcue_host.keys import KeyStore  # noqa: E402
@@ -71,7 +72,7 @@ async def one(mtu: int, windowed: bool, ports: list[int], tmp: Path) -> list[tup
     link = BumbleTransport(f"tcp-client:127.0.0.1:{ports[1]}", mtu=mtu)
     client = DeviceClient(link, KeyStore(tmp / f"k{mtu}{windowed}.json"), rand=urandom)
     rows = []
-    device_mod.WINDOW = 8 if windowed else 1
+    device_mod.WINDOW = transfer.WINDOW = 8 if windowed else 1
     try:
         await client.connect()
         proto.enter_pairing("123456")
@@ -95,7 +96,7 @@ async def one(mtu: int, windowed: bool, ports: list[int], tmp: Path) -> list[tup
         stop.set()
         thread.join(5)
         peripheral.disconnect()
-        device_mod.WINDOW = 8
+        device_mod.WINDOW = transfer.WINDOW = 8
     return rows
 
 
