@@ -90,7 +90,7 @@ class Store:
         data = self._read(self.log_path)
         records, self.problems, good_end = sl.scan(data)
         if good_end < len(data) and self.problems and self.problems[-1][0] == "torn":
-            self._rewrite_log(data[:good_end])
+            self._replace(self.log_path, data[:good_end])
         self.records = records
         self.size = good_end
         self.next_seq = max(sl.last_seq(records), self.acked) + 1
@@ -117,19 +117,7 @@ class Store:
     def put_routine(self, name: str, data: bytes) -> None:
         """Check, then atomically replace; a cut at any byte leaves old or new, never a mix."""
         rt.loads(data)
-        final = self.routines_dir + "/" + name + ".json"
-        tmp = final + ".tmp"
-        try:
-            with open(tmp, "wb") as f:
-                f.write(data)
-                f.flush()
-            _sync()
-            if _exists(final):
-                os.remove(final)
-            os.rename(tmp, final)
-            _sync()
-        except OSError as e:
-            raise _explain(e) from None
+        self._replace(self.routines_dir + "/" + name + ".json", data)
 
     def delete_routine(self, name: str) -> bool:
         path = self.routines_dir + "/" + name + ".json"
@@ -146,7 +134,7 @@ class Store:
             return ""
 
     def select(self, name: str) -> None:
-        self._write_small(self.root + "/selected.txt", name.encode())
+        self._replace(self.root + "/selected.txt", name.encode())
 
     # -- the log --------------------------------------------------------------
 
@@ -181,13 +169,13 @@ class Store:
     def ack(self, seq: int) -> None:
         """Remember what the host holds; prune only acknowledged records."""
         self.acked = max(self.acked, min(seq, self.next_seq - 1))
-        self._write_small(self.root + "/ack.txt", str(self.acked).encode())
+        self._replace(self.root + "/ack.txt", str(self.acked).encode())
         self._prune()
 
     def _prune(self) -> None:
         data, _ = sl.prune(self.records, self.acked, self.soft_limit, self.hard_limit)
         if data is not None:
-            self._rewrite_log(data)
+            self._replace(self.log_path, data)
             self.records = sl.scan(data)[0]
             self.size = len(data)
 
@@ -213,11 +201,14 @@ class Store:
         except (ValueError, UnicodeError):
             return 0
 
-    def _write_small(self, path: str, data: bytes) -> None:
+    def _replace(self, path: str, data: bytes) -> None:
+        """Write ``path.tmp``, sync, then swap it in: a cut leaves old or new, never half."""
         tmp = path + ".tmp"
         try:
             with open(tmp, "wb") as f:
                 f.write(data)
+                f.flush()
+            _sync()
             if _exists(path):
                 os.remove(path)
             os.rename(tmp, path)
@@ -225,15 +216,3 @@ class Store:
         except OSError as e:
             raise _explain(e) from None
 
-    def _rewrite_log(self, data: bytes) -> None:
-        tmp = self.log_path + ".tmp"
-        try:
-            with open(tmp, "wb") as f:
-                f.write(data)
-                f.flush()
-            _sync()
-            os.remove(self.log_path)
-            os.rename(tmp, self.log_path)
-            _sync()
-        except OSError as e:
-            raise _explain(e) from None

@@ -14,14 +14,14 @@ from stretchcue_host.routines import load, resolve
 
 
 @pytest.fixture(scope="module")
-def host(radio, tmp_path_factory):
+def host(rig, tmp_path_factory):
     import stretchcue_host.transport as tr
     from stretchcue_host.transport.bumble_central import BumbleTransport
 
     home = tmp_path_factory.mktemp("home")
     links: list[BumbleTransport] = []
     mp = pytest.MonkeyPatch()
-    mp.setenv("STRETCHCUE_BUMBLE_TRANSPORT", radio[1])
+    mp.setenv("STRETCHCUE_BUMBLE_TRANSPORT", rig.host_radio)
     real = tr.open_transport
 
     def spy(spec="auto", device=""):
@@ -41,8 +41,8 @@ def host(radio, tmp_path_factory):
     mp.undo()
 
 
-def test_session_over_the_virtual_radio(device, host):
-    code = device.wait_for(r"pairing code (\d{6})").group(1)
+def test_session_over_the_virtual_radio(rig, host):
+    code = rig.wait_for(r"pairing code (\d{6})").group(1)
 
     info = json.loads(host("info", "--json").output)
     assert info["state"] == "idle" and info["pairing"] is True and not info["authenticated"]
@@ -56,24 +56,24 @@ def test_session_over_the_virtual_radio(device, host):
     pushed = host("push", "desk-break")
     assert pushed.exit_code == 0, pushed.output
     _, canon = load(resolve("desk-break"))
-    assert (device.data / "routines" / "desk-break.json").read_bytes() == canon
-    assert (device.data / "selected.txt").read_text() == "desk-break"
+    assert (rig.data / "routines" / "desk-break.json").read_bytes() == canon
+    assert (rig.data / "selected.txt").read_text() == "desk-break"
 
-    device.press("A")  # leave the "Paired" message
-    device.wait_for(r"screen: stretchcue \| Desk break")
-    device.press("A")  # start
-    device.wait_for(r"screen: Well done", timeout_s=60)
+    rig.press("A")  # leave the "Paired" message
+    rig.wait_for(r"screen: stretchcue \| Desk break")
+    rig.press("A")  # start
+    rig.wait_for(r"screen: Well done", timeout_s=60)
 
     pulled = host("pull", "--json")
     assert pulled.exit_code == 0, pulled.output
     result = json.loads(pulled.output)
-    on_device = sl.scan((device.data / "log.bin").read_bytes())[0]
+    on_device = sl.scan((rig.data / "log.bin").read_bytes())[0]
     assert result["received"] == result["added"] == len(on_device)
     db = sqlite3.connect(host.home / "history.sqlite3")
     stored = [bytes(r[0]) for r in db.execute("SELECT raw FROM records ORDER BY seq")]
     assert stored == [r.raw for r in on_device]
     assert on_device[0].rtype == sl.START and on_device[-1].rtype == sl.END
-    assert (device.data / "ack.txt").read_text() == str(on_device[-1].seq)
+    assert (rig.data / "ack.txt").read_text() == str(on_device[-1].seq)
 
     again = json.loads(host("pull", "--json").output)
     assert again["received"] == 0
@@ -84,11 +84,11 @@ def test_session_over_the_virtual_radio(device, host):
         assert max(link.notifications, default=0) <= link.mtu
 
 
-def test_wrong_code_is_refused_and_uses_up_pairing_mode(device, host):
-    device.press("A")  # summary -> menu
-    device.wait_for(r"screen: stretchcue \|")
-    device.press("B_long")
-    code = device.wait_for(r"pairing code (\d{6})").group(1)
+def test_wrong_code_is_refused_and_uses_up_pairing_mode(rig, host):
+    rig.press("A")  # summary -> menu
+    rig.wait_for(r"screen: stretchcue \|")
+    rig.press("B_long")
+    code = rig.wait_for(r"pairing code (\d{6})").group(1)
     wrong = "%06d" % ((int(code) + 1) % 1000000)
     res = host("pair", "--code", wrong)
     assert res.exit_code == 1 and "does not match" in res.output
