@@ -47,6 +47,9 @@ def test_session_over_the_virtual_radio(rig, host):
     info = json.loads(host("info", "--json").output)
     assert info["state"] == "idle" and info["pairing"] is True and not info["authenticated"]
 
+    found = json.loads(host("scan", "--json", "--timeout", "5").output)
+    assert len(found) == 1 and found[0]["address"]
+
     refused = host("push", "desk-break")
     assert refused.exit_code == 1 and "not paired" in refused.output
 

@@ -52,15 +52,20 @@ def scan(timeout_s: float, as_json: bool, transport: str | None, device: str | N
       stretchcue scan --timeout 3
     """
     from stretchcue.protocol import NUS_SERVICE
-    from stretchcue_host.transport.ble import _backend
 
     kind, _ = _link(transport, device)
 
     async def job():
+        if kind in ("sim", "bumble"):
+            from stretchcue_host.transport.bumble_central import BumbleTransport
+
+            link = BumbleTransport(scan_timeout_s=timeout_s)
+            address = await link._find(await link._stack())
+            await link.close()
+            return [{"name": "", "address": str(address)}]
         from bleak import BleakScanner
 
-        found = await BleakScanner.discover(timeout=timeout_s, service_uuids=[NUS_SERVICE],
-                                            **_backend(kind in ("sim", "bumble")))
+        found = await BleakScanner.discover(timeout=timeout_s, service_uuids=[NUS_SERVICE])
         return [{"name": d.name or "", "address": d.address} for d in found]
 
     found = _run(job)
