@@ -1,0 +1,52 @@
+"""The app without a display or motor, and every gesture in every state: it keeps going."""
+
+from __future__ import annotations
+
+import random
+
+from app import App
+from hardware import Hardware
+from store import Store
+
+from stretchcue import sessionlog as sl
+from stretchcue_host.sim.fakes import hw
+
+GESTURES = ("A", "B", "A_long", "B_long", "AB")
+
+
+def make(tmp_path):
+    keys = hw.Keys((0, 1), value_when_pressed=False)
+    hardware = Hardware("test", display=None, keys=keys, notes=["no display found"])
+    app = App(hardware, Store(str(tmp_path / "data")))
+    app.boot(0)
+    return app, keys
+
+
+def test_headless_app_runs_a_session_and_logs_it(tmp_path):
+    app, keys = make(tmp_path)
+    assert app.mode == "message" and "no display" in app.note
+    now = 0
+    for g in ("A", "A"):  # dismiss the note, start
+        app._gesture(g, now)
+    assert app.busy
+    while app.busy and now < 3_600_000:
+        now += app.step(now) or 1
+    recs = app.store.records
+    assert recs[0].rtype == sl.START and recs[-1].rtype == sl.END
+    assert recs[-1].fields()["elapsed_ms"] == recs[-1].fields()["planned_ms"]
+
+
+def test_random_gestures_in_every_state_never_break_it(tmp_path):
+    rnd = random.Random(7)
+    app, keys = make(tmp_path)
+    now = 0
+    seen = set()
+    for _ in range(3000):
+        if rnd.random() < 0.2:
+            app._gesture(rnd.choice(GESTURES), now)
+        seen.add(app.mode)
+        now += rnd.randint(1, 20_000)
+        app.step(now)
+    assert {"menu", "session", "summary"} <= seen
+    recs, problems, _ = sl.scan(open(app.store.log_path, "rb").read())
+    assert problems == [] and recs
