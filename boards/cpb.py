@@ -1,9 +1,9 @@
 """Circuit Playground Bluefruit + TFT Gizmo: 240x240 TFT, buttons A/B, slide switch
 (mute), speaker, ten NeoPixels as a breath light.
 
-Motor: a DRV2605 on the I2C pads (SCL/SDA are taken by the Gizmo, so the
-haptic breakout shares board.I2C, the accelerometer bus) if one answers, else
-a coin motor through a transistor on pad A1.
+Motor: a DRV2605 on its own I2C bus on pads A1 (SDA) and A2 (SCL) if one
+answers, else a coin motor through a transistor on pad A1.  board.I2C() is
+no use here: its pins, the SCL/SDA pads, carry the Gizmo's SPI clock and data.
 """
 
 import board
@@ -25,6 +25,10 @@ def _gizmo_display() -> ST7789:
                   backlight_pin=board.A3)
 
 
+def _haptic_bus() -> busio.I2C:
+    return busio.I2C(board.A2, board.A1)
+
+
 def make_hardware() -> Hardware:
     notes: list = []
     keys = keypad.Keys((board.BUTTON_A, board.BUTTON_B), value_when_pressed=True, pull=True)
@@ -35,5 +39,5 @@ def make_hardware() -> Hardware:
     pixels = neopixel.NeoPixel(board.NEOPIXEL, 10, brightness=0.2, auto_write=True)
     return Hardware(
         "cpb", display=_gizmo_display(), width=240, height=240, color=True, keys=keys,
-        key_names=("A", "B"), motor=make_motor(board.I2C, board.A1, notes),
+        key_names=("A", "B"), motor=make_motor(_haptic_bus, board.A1, notes, own_bus=True),
         buzzer=PwmBuzzer(board.SPEAKER), pixels=pixels, mute_switch=switch, notes=notes)

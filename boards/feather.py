@@ -16,15 +16,19 @@ from hardware import Hardware, PwmBuzzer, make_motor
 def make_hardware() -> Hardware:
     notes: list = []
     displayio.release_displays()
-    i2c = board.I2C()
+    i2c = None
     display = None
     try:
+        # Raises without pull-ups, i.e. with neither the wing nor a breakout fitted.
+        i2c = board.I2C()
         display = SH1107(i2cdisplaybus.I2CDisplayBus(i2c, device_address=0x3C),
                          width=128, height=64, rotation=0)
     except (ValueError, RuntimeError, OSError):
         notes.append("no OLED found")
+    # board.I2C() is one shared bus: the DRV2605 sits beside the OLED.
+    motor = make_motor(None if i2c is None else board.I2C, board.D10, notes)
     keys = keypad.Keys((board.D9, board.D6, board.D5), value_when_pressed=False, pull=True)
     return Hardware(
         "feather", display=display, width=128, height=64, color=False, keys=keys,
-        key_names=("A", "B", "C"), motor=make_motor(lambda: i2c, board.D10, notes),
+        key_names=("A", "B", "C"), motor=motor,
         buzzer=PwmBuzzer(board.A0), notes=notes)

@@ -69,13 +69,22 @@ class PwmBuzzer:
             self._pwm.duty_cycle = 0
 
 
-def make_motor(i2c_factory: Callable[[], Any] | None, pin: Any, notes: list) -> Any:
-    """A DRV2605 if one answers on I2C, else a PWM motor on ``pin``, else none."""
+def make_motor(i2c_factory: Callable[[], Any] | None, pin: Any, notes: list,
+               own_bus: bool = False) -> Any:
+    """A DRV2605 if one answers on I2C, else a PWM motor on ``pin``, else none.
+
+    ``own_bus``: the bus was made only for the DRV2605 (CPB: pads A1/A2), so it
+    is released when nothing answers and ``pin`` may be one of its pins.
+    A shared bus (the OLED's, the sensors') is left alone.
+    """
     if i2c_factory is not None:
+        bus = None
         try:
-            return Drv2605Motor(i2c_factory())
+            bus = i2c_factory()
+            return Drv2605Motor(bus)
         except (ValueError, RuntimeError, OSError):
-            pass
+            if own_bus and bus is not None:
+                bus.deinit()
     if pin is not None:
         try:
             return PwmMotor(pin)

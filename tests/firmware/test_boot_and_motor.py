@@ -1,0 +1,75 @@
+"""boot.py reads button A the right way round per board; a bus made for the DRV2605 is freed."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+BOOT = str(Path(__file__).resolve().parents[2] / "firmware" / "boot.py")
+
+
+def _run_boot(monkeypatch, board_id: str, pin: str, active_high: bool, pressed: bool) -> list:
+    remounts: list = []
+
+    class DigitalInOut:
+        def __init__(self, p):
+            self.value = False
+
+        def switch_to_input(self, pull=None):
+            idle = pull == "up"
+            self.value = (active_high if pressed else idle)
+
+        def deinit(self):
+            pass
+
+    board = types.SimpleNamespace(board_id=board_id, **{pin: object()})
+    monkeypatch.setitem(sys.modules, "board", board)
+    monkeypatch.setitem(sys.modules, "digitalio", types.SimpleNamespace(
+        DigitalInOut=DigitalInOut, Pull=types.SimpleNamespace(UP="up", DOWN="down")))
+    monkeypatch.setitem(sys.modules, "storage", types.SimpleNamespace(
+        remount=lambda path, readonly: remounts.append(readonly)))
+    runpy.run_path(BOOT)
+    return remounts
+
+
+@pytest.mark.parametrize("board_id,pin,high", [
+    ("clue_nrf52840_express", "BUTTON_A", False),
+    ("circuitplayground_bluefruit", "BUTTON_A", True),
+    ("feather_nrf52840_express", "D9", False),
+])
+def test_boot_keeps_usb_writable_only_while_a_is_held(monkeypatch, board_id, pin, high):
+    assert _run_boot(monkeypatch, board_id, pin, high, pressed=False) == [False]
+    assert _run_boot(monkeypatch, board_id, pin, high, pressed=True) == []
+
+
+def test_bus_made_for_the_drv2605_is_released_for_the_pwm_motor(monkeypatch):
+    import hardware
+
+    claimed: set = set()
+
+    class Bus:
+        def __init__(self):
+            claimed.update(("A1", "A2"))
+
+        def deinit(self):
+            claimed.difference_update(("A1", "A2"))
+
+    class PWMOut:
+        def __init__(self, pin, **kwargs):
+            if pin in claimed:
+                raise ValueError(pin + " in use")
+
+    def no_drv(bus):
+        raise ValueError("No I2C device at address: 0x5a")
+
+    monkeypatch.setitem(sys.modules, "pwmio", types.SimpleNamespace(PWMOut=PWMOut))
+    monkeypatch.setattr(hardware, "Drv2605Motor", no_drv)
+    notes: list = []
+    assert isinstance(hardware.make_motor(Bus, "A1", notes, own_bus=True), hardware.PwmMotor)
+    assert notes == []
+    shared = hardware.make_motor(Bus, "A1", notes)
+    assert isinstance(shared, hardware.NullMotor) and "no motor found" in notes
