@@ -6,15 +6,22 @@ same three members (``BleLink(protocol, name)``, ``poll(now_ms)``,
 ``connected``).  ``poll`` never waits: it reads what has arrived, queues the
 replies, and sends at most ``packets_per_poll`` notifications of one ATT
 payload each, so a long log read is spread over several loop ticks and a
-button press is never kept waiting.  One connection at a time; advertising
-restarts as soon as it drops.
+button press is never kept waiting.  Replies wait while more request bytes
+are buffered, so a window's acknowledgements leave as one notification, not
+one packet each.  One connection at a time; advertising restarts as soon as
+it drops.
 """
 
 from __future__ import annotations
 
 from adafruit_ble import BLERadio
 from adafruit_ble.advertising.standard import ProvideServicesAdvertisement
+from adafruit_ble.characteristics.stream import StreamIn
 from adafruit_ble.services.nordic import UARTService
+from adafruit_ble.uuid import VendorUUID
+
+from stretchcue.protocol import NUS_RX
+from stretchcue.protocol.transfer import RX_BUFFER
 
 try:
     from typing import Any
@@ -27,7 +34,27 @@ except ImportError:
         return x
 
 _READ_MAX = const(512)
+_ATT_MAX = const(512)
 _DEFAULT_PAYLOAD = const(20)  # ATT MTU 23 - 3
+
+
+class _WindowIn(StreamIn):
+    """The RX characteristic with a ring buffer that holds a whole upload window.
+
+    adafruit_ble sizes the buffer like the characteristic (512 bytes, the ATT
+    limit), and the radio silently drops a write that does not fit, so a
+    window sent back to back would be lost while the loop sleeps.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(uuid=VendorUUID(NUS_RX), timeout=1.0, buffer_size=_ATT_MAX)
+        self._buffer_size = RX_BUFFER
+
+
+class WindowUART(UARTService):
+    """The Nordic UART Service, as any phone terminal knows it, with a deeper RX buffer."""
+
+    _server_rx = _WindowIn()
 
 
 class BleLink:
@@ -42,7 +69,7 @@ class BleLink:
         self.protocol = protocol
         self.radio = radio if radio is not None else BLERadio()
         self.radio.name = name
-        self.uart = UARTService()
+        self.uart = WindowUART()
         self.adv = ProvideServicesAdvertisement(self.uart)
         self.adv.complete_name = name
         self.packets_per_poll = packets_per_poll
@@ -85,6 +112,8 @@ class BleLink:
                 if replies:
                     self._out += b"".join(replies)
         size = self._payload_size()
+        if len(self._out) < size and self.uart.in_waiting:
+            return  # more requests are queued: answer them together
         sent = 0
         while self._out and sent < self.packets_per_poll:
             self.uart.write(self._out[:size])

@@ -18,7 +18,7 @@ from binascii import crc32
 from collections.abc import Callable
 
 from stretchcue import sessionlog
-from stretchcue.protocol import auth, pake
+from stretchcue.protocol import auth, pake, transfer
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
 from stretchcue_host.keys import KeyStore
@@ -27,6 +27,10 @@ from stretchcue_host.transport.base import ConnectionLost, Transport
 
 class ClientError(Exception):
     """A request failed for a reason the person can act on (message says which)."""
+
+
+class _Resume(Exception):
+    """The device lost part of an upload: try again from its last acknowledgement."""
 
 
 class DeviceClient:
@@ -44,6 +48,7 @@ class DeviceClient:
         self._req = 0
         self.session: auth.Session | None = None
         self.device_id = ""
+        self._put_at = 0  # the device's last acknowledged upload offset
         self.stats = {"requests": 0, "round_trips": 0, "reconnects": 0}
 
     # -- plumbing -----------------------------------------------------------------
@@ -213,50 +218,81 @@ class DeviceClient:
     async def push(self, name: str, data: bytes,
                    progress: Callable[[int, int], None] | None = None) -> dict:
         """Upload a routine's canonical JSON; resumes across dropped links."""
-        crc = crc32(data) & 0xFFFFFFFF
-        begin = struct.pack("<II", len(data), crc) + name.encode()
+        self._put_at = 0
         for attempt in range(self.retries + 1):
             try:
-                ack = (await self.request(m.PUT_BEGIN, begin, m.PUT_ACK)).payload
-                offset, window, chunk = struct.unpack("<IHH", ack)
-                while offset < len(data):
-                    if progress:
-                        progress(offset, len(data))
-                    reqs = set()
-                    frames = []
-                    pos = offset
-                    for _ in range(window):  # one write per window: packets go out full
-                        if pos >= len(data):
-                            break
-                        piece = data[pos:pos + chunk]
-                        self._req = self._req % 255 + 1
-                        reqs.add(self._req)
-                        frames.append(self._frame(m.PUT_DATA, self._req,
-                                                  struct.pack("<I", pos) + piece))
-                        pos += len(piece)
-                    await self.transport.write(b"".join(frames))
-                    self.stats["round_trips"] += 1
-                    offset = await self._put_ack(reqs)
-                if progress:
-                    progress(len(data), len(data))
-                return m.load((await self.request(m.PUT_COMMIT)).payload)
+                return await self._put(name, data, self._put_at, progress)
+            except _Resume:
+                pass
             except (ConnectionLost, TimeoutError) as e:
                 if attempt == self.retries:
                     raise ClientError(f"upload of {name} failed: {e or 'timed out'}") from None
                 await self._reconnect(attempt)
-        raise AssertionError("unreachable")
+        raise ClientError(f"upload of {name} failed: the device kept losing data")
 
-    async def _put_ack(self, reqs: set) -> int:
-        """The offset in the device's acknowledgement of any chunk of this window."""
-        deadline = time.monotonic() + self.timeout_s
+    def _seal(self, ftype: int, payload: bytes = b"") -> tuple[int, bytes]:
+        self._req = self._req % 255 + 1
+        return self._req, self._frame(ftype, self._req, payload)
+
+    async def _put(self, name: str, data: bytes, offset: int,
+                   progress: Callable[[int, int], None] | None) -> dict:
+        """One upload attempt, pipelined: PUT_BEGIN goes out with the first window, and
+        PUT_COMMIT with the last, so a small routine costs one round trip.
+
+        ``offset`` is where the device last said it was (0 for a fresh upload); the
+        BEGIN acknowledgement corrects a wrong guess, and the device ignores chunks
+        it already has.
+        """
+        crc = crc32(data) & 0xFFFFFFFF
+        breq, out = self._seal(m.PUT_BEGIN, struct.pack("<II", len(data), crc) + name.encode())
+        window, chunk = transfer.WINDOW, transfer.CHUNK
+        commits: set = set()
         while True:
-            f = await self._next(deadline)
-            if f.req not in reqs:
-                continue
-            if f.ftype == m.ERROR:
-                raise m.parse_error(f.payload)
-            if f.ftype == m.PUT_ACK:
-                return struct.unpack("<IHH", f.payload)[0]
+            if progress:
+                progress(offset, len(data))
+            reqs = set()
+            pos = offset
+            for _ in range(window):
+                if pos >= len(data):
+                    break
+                req, f = self._seal(m.PUT_DATA, struct.pack("<I", pos) + data[pos:pos + chunk])
+                reqs.add(req)
+                out += f
+                pos += min(chunk, len(data) - pos)
+            creq = 0
+            if pos >= len(data):
+                creq, f = self._seal(m.PUT_COMMIT)
+                commits.add(creq)
+                out += f
+            await self.transport.write(out)
+            out = b""
+            self.stats["round_trips"] += 1
+            deadline = time.monotonic() + self.timeout_s
+            while True:
+                f = await self._next(deadline)
+                if f.ftype == m.ERROR and f.req in reqs | {breq, creq}:
+                    err = m.parse_error(f.payload)
+                    if f.req == creq and err.code == m.NO_TRANSFER:
+                        raise _Resume  # a chunk was lost: send again from the last ack
+                    raise err
+                if f.req == breq and f.ftype == m.PUT_ACK:
+                    start, window, chunk = struct.unpack("<IHH", f.payload)
+                    window = max(1, window)
+                    chunk = max(1, min(chunk, transfer.CHUNK))
+                    breq = -1
+                    self._put_at = start
+                    if start != offset:
+                        offset = start
+                        break  # resume where the device is
+                elif f.req in reqs and f.ftype == m.PUT_ACK:
+                    self._put_at = struct.unpack("<IHH", f.payload)[0]
+                    if not creq:
+                        offset = self._put_at
+                        break
+                elif f.req in commits and f.ftype == m.OK:
+                    if progress:
+                        progress(len(data), len(data))
+                    return m.load(f.payload)
 
     async def pull(self, cursor: int = 0, window: int = 16,
                    progress: Callable[[int], None] | None = None) -> list:

@@ -157,3 +157,56 @@ def test_timeout_retries_then_clear_error(tmp_path):
     with pytest.raises(ClientError, match="no answer from the device after 3 tries"):
         asyncio.run(client.info())
     assert client.transport.packets == 3
+
+
+class _Writes(LoopbackTransport):
+    """Records the size of every write: what the host has in flight at once."""
+
+    def __init__(self, device, mtu=244):
+        super().__init__(device, mtu=mtu)
+        self.sizes = []
+
+    async def write(self, data):
+        self.sizes.append(len(data))
+        await super().write(data)
+
+
+def test_small_push_is_one_round_trip_and_never_overflows_the_radio_buffer(tmp_path):
+    from stretchcue.protocol.transfer import RX_BUFFER
+
+    api = MemoryDevice()
+    dev = DeviceProtocol(api)
+    link = _Writes(dev)
+    client = DeviceClient(link, KeyStore(tmp_path / "k.json"), timeout_s=0.5, backoff_s=0)
+
+    async def go():
+        await client.connect()
+        dev.enter_pairing("123456")
+        await client.pair("123456")
+        await client.authenticate()
+        link.sizes.clear()
+        trips = client.stats["round_trips"]
+        await client.push("tiny", OLD)
+        assert client.stats["round_trips"] - trips == 1 and len(link.sizes) == 1
+        await client.push("big", NEW)
+
+    asyncio.run(go())
+    assert api.routines == {"tiny": OLD, "big": NEW}
+    assert max(link.sizes) <= RX_BUFFER
+
+
+def test_push_resumes_where_the_device_is_not_where_the_host_guessed(tmp_path):
+    api, dev, link, client = _setup(tmp_path, mtu=244)
+    client.retries = 0
+    link.cut_at = link.packets + 21  # in the second window, after one acknowledgement
+    with pytest.raises(ClientError):
+        asyncio.run(client.push("r", NEW))
+    held = dev._put._acked
+    assert 0 < held < len(NEW)  # the device kept what it acknowledged
+    asyncio.run(client.connect())
+    asyncio.run(client.authenticate())
+    client._put_at = 0  # a fresh host process knows nothing of the earlier attempt
+    before = link.payload_bytes
+    asyncio.run(client.push("r", NEW))
+    assert api.routines["r"] == NEW
+    assert link.payload_bytes - before < len(NEW) + 2000  # resumed, not sent twice over

@@ -4,6 +4,9 @@ The simulated board's firmware is synchronous (it polls, like on CircuitPython),
 while bumble is asyncio: the peripheral runs its own event loop in a thread,
 and the firmware side only touches thread-safe buffers.  Writes are fed in
 order from bumble's synchronous callback; notifications are cut to MTU-3.
+Like CircuitPython's CharacteristicBuffer, a write that does not fit in the
+receive buffer is dropped whole (and counted), so a host that floods the
+device is caught here and not only on a real board.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ class NusPeripheral:
         self.name = name
         self.address = address
         self.mtu = 23
+        self.rx_capacity = 512
+        self.rx_dropped = 0
         self.connected = False
         self.advertising = False
         self._rx = bytearray()
@@ -108,6 +113,11 @@ class NusPeripheral:
 
     def _on_write(self, connection, value) -> None:
         with self._lock:
+            if len(self._rx) + len(value) > self.rx_capacity:
+                self.rx_dropped += 1
+                print("radio: receive buffer full, write of %d bytes dropped" % len(value),
+                      flush=True)
+                return
             self._rx += bytes(value)
 
     def _on_connection(self, connection) -> None:

@@ -47,7 +47,23 @@ def install(peripheral: NusPeripheral) -> None:
         def stop_advertising(self) -> None:
             pass
 
+    class VendorUUID:
+        def __init__(self, uuid: str) -> None:
+            self.uuid = uuid
+
+    class StreamIn:
+        def __init__(self, *, uuid=None, timeout: float = 1.0, buffer_size: int = 64,
+                     **kwargs) -> None:
+            self._buffer_size = buffer_size
+
     class UARTService:
+        """Buffers what the host writes the way the firmware sized it (see ble_link)."""
+
+        _server_rx = StreamIn(buffer_size=512)
+
+        def __init__(self) -> None:
+            peripheral.rx_capacity = type(self)._server_rx._buffer_size
+
         @property
         def in_waiting(self) -> int:
             return peripheral.in_waiting()
@@ -74,5 +90,10 @@ def install(peripheral: NusPeripheral) -> None:
     services = types.ModuleType("adafruit_ble.services")
     nordic = types.ModuleType("adafruit_ble.services.nordic")
     nordic.UARTService = UARTService
-    for mod in (root, adv, std, services, nordic):
+    chars = types.ModuleType("adafruit_ble.characteristics")
+    stream = types.ModuleType("adafruit_ble.characteristics.stream")
+    stream.StreamIn = StreamIn
+    uuid = types.ModuleType("adafruit_ble.uuid")
+    uuid.VendorUUID = VendorUUID
+    for mod in (root, adv, std, services, nordic, chars, stream, uuid):
         sys.modules[mod.__name__] = mod
