@@ -75,6 +75,21 @@ class MemoryDevice:
         else:
             self.keys[bytes(host_id)] = bytes(key)
 
+    def start(self, name):
+        if self.busy:
+            raise m.ProtocolError(m.BUSY, "device busy running a session")
+        name = name or self.selected
+        if name not in self.routines:
+            raise m.ProtocolError(m.UNKNOWN_ROUTINE, "no routine named '%s'" % name)
+        self.busy = True
+        self.started = name
+        return name
+
+    def stop(self):
+        was = self.busy
+        self.busy = False
+        return was
+
     def add_records(self, n, first=1):
         parts = []
         for i in range(n):

@@ -199,13 +199,38 @@ def test_info_works_without_auth_and_reports_state():
 def test_text_mode_help_status_and_refusals():
     api = MemoryDevice()
     dev = DeviceProtocol(api, urandom)
-    assert b"help" in dev.receive(b"HELP\r\n")[0]
+    assert b"unlock" in dev.receive(b"HELP\r\n")[0]
     assert dev.receive(b"sta") == []
     assert dev.receive(b"tus\n") == [b"state: idle\n"]
-    for cmd in (b"list\n", b"start\n", b"stop\n"):
+    for cmd in (b"list\n", b"start\n", b"stop\n", b"dump log\n"):
         reply = dev.receive(cmd)[0]
         assert reply.startswith(b"error:") and reply.endswith(b"\n")
     assert api.busy is False and api.routines == {}
+
+
+def test_text_unlock_needs_the_shown_code_and_allows_one_guess():
+    api = MemoryDevice()
+    api.routines = {"desk-break": b"{}", "lower-back": b"{}"}
+    api.selected = "lower-back"
+    dev = DeviceProtocol(api, urandom)
+    assert dev.receive(b"unlock 123456\n")[0].startswith(b"error:")  # no code shown
+    dev.enter_pairing("123456", 0)
+    assert dev.receive(b"unlock 123457\n")[0].startswith(b"error:")
+    assert not dev.pairing  # the wrong guess used the code up
+    assert dev.receive(b"unlock 123456\n")[0].startswith(b"error:")
+    assert dev.receive(b"list\n")[0].startswith(b"error:")
+    dev.enter_pairing("654321", 0)
+    assert dev.receive(b"unlock 654321\n") == [b"unlocked: list, start, stop\n"]
+    assert dev.receive(b"list\n") == [b"routines: 1 desk-break, 2 lower-back*\n"]
+    assert dev.receive(b"start 3\n")[0].startswith(b"error: no routine number 3")
+    assert dev.receive(b"START 1\n") == [b"started: desk-break\n"]
+    assert dev.receive(b"status\n") == [b"state: running\n"]
+    assert dev.receive(b"start\n") == [b"error: device busy running a session\n"]
+    assert dev.receive(b"stop\n") == [b"stopped\n"]
+    assert dev.receive(b"stop\n") == [b"error: no session running\n"]
+    dev.disconnected()
+    assert dev.receive(b"start\n")[0].startswith(b"error:")  # for one connection only
+    assert api.busy is False
 
 
 def test_unknown_type_and_version():

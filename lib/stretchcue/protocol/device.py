@@ -15,6 +15,8 @@ through ``api``, an object the firmware (or a test) provides::
     api.set_clock(epoch_s)
     api.key_get(host_id) -> bytes or None
     api.key_put(host_id, key)     key None forgets the host
+    api.start(name) -> str        start a session ('' = the selected routine)
+    api.stop() -> bool            False: no session was running
 
 Any of them may raise ``messages.ProtocolError`` to refuse with a code.
 """
@@ -30,6 +32,7 @@ from stretchcue import routine as rt
 from stretchcue.protocol import auth, pake
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
+from stretchcue.protocol.text import TextConsole
 from stretchcue.protocol.transfer import CHUNK, LOG_FRAME, WINDOW, PutReceiver, pack_records
 
 try:
@@ -45,7 +48,6 @@ except ImportError:
 PAIRING_MS = const(120_000)
 _OPEN = (m.HELLO, m.STATUS, m.PAIR_START, m.PAIR_CONFIRM, m.AUTH_BEGIN, m.AUTH_PROVE)
 _BUSY_REFUSED = (m.PUT_BEGIN, m.PUT_COMMIT, m.ROUTINE_SELECT, m.ROUTINE_DELETE)
-TEXT_HELP = "commands: help, status. Everything else needs the stretchcue tool (pairing)."
 
 
 def _urandom(n: int) -> bytes:
@@ -69,6 +71,7 @@ class DeviceProtocol:
         self._nonces: Any = None
         self.session: Any = None
         self.paired_host = b""  # set when a pairing completes, for the firmware's screen
+        self.text = TextConsole(api, self._unlock_text)
 
     @property
     def authenticated(self) -> bool:
@@ -99,24 +102,24 @@ class DeviceProtocol:
         self.session = None
         self._nonces = None
         self._host_id = b""
+        self.text.unlocked = False
         if self._spake is not None:
             self.leave_pairing()
+
+    def _unlock_text(self, code: str) -> bool:
+        """Text mode's proof of holding the device: the shown code, one guess."""
+        ok = bool(self._code) and self._spake is None and code == self._code
+        self.leave_pairing()
+        return ok
 
     def receive(self, data: Any) -> list:
         out: list = []
         for item in self._dec.feed(data):
             if isinstance(item, str):
-                out.append(self._text(item.strip().lower()))
+                out.append(self.text.reply(item.strip()))
             else:
                 self._frame(item, out)
         return out
-
-    def _text(self, line: str) -> bytes:
-        if line == "help":
-            return (TEXT_HELP + "\n").encode()
-        if line == "status":
-            return ("state: %s\n" % ("running" if self.api.busy else "idle")).encode()
-        return ("error: '%s' needs the stretchcue tool; try help\n" % line[:20]).encode()
 
     def _reply(self, out: list, ftype: int, req: int, payload: Any = b"") -> None:
         if self.session is not None:
