@@ -19,8 +19,10 @@ from stretchcue_host.sim.device_dir import prepare
 
 
 class Rig:
-    def __init__(self, folder: Path, board: str = "clue", routine: str = "lower-back") -> None:
+    def __init__(self, folder: Path, board: str = "clue", routine: str = "lower-back",
+                 centrals: int = 1) -> None:
         self.folder = folder
+        self.centrals = centrals
         self.board = board
         self.data = folder / "device"
         self.data.mkdir(parents=True, exist_ok=True)
@@ -31,11 +33,12 @@ class Rig:
         self._procs: list[subprocess.Popen] = []
 
     def __enter__(self) -> Rig:
-        hub = subprocess.Popen([sys.executable, "-m", "stretchcue_host.vlink.hub", "2"],
-                               stdout=subprocess.PIPE, text=True)
+        hub = subprocess.Popen([sys.executable, "-m", "stretchcue_host.vlink.hub",
+                                str(1 + self.centrals)], stdout=subprocess.PIPE, text=True)
         self._procs.append(hub)
         ports = json.loads(hub.stdout.readline())["ports"]
-        self.device_radio, self.host_radio = (f"tcp-client:127.0.0.1:{p}" for p in ports)
+        self.device_radio, *self.host_radios = (f"tcp-client:127.0.0.1:{p}" for p in ports)
+        self.host_radio = self.host_radios[0]
         dev = subprocess.Popen(
             [sys.executable, "-m", "stretchcue_host.sim.runner", "--board", self.board,
              "--data", str(self.data), "--radio", self.device_radio, "--speed", "1",
