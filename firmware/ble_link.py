@@ -74,36 +74,44 @@ class BleLink:
         self.adv.complete_name = name
         self.packets_per_poll = packets_per_poll
         self._out = b""
-        self._was_connected = False
+        self._conn: Any = None
 
     @property
     def connected(self) -> bool:
         return bool(self.radio.connected)
 
-    def _payload_size(self) -> int:
-        for conn in self.radio.connections:
-            inner = getattr(conn, "_bleio_connection", None)
-            size = getattr(inner, "max_packet_length", 0)
-            if size:
-                return max(_DEFAULT_PAYLOAD, min(int(size), _READ_MAX))
+    def _current(self) -> Any:
+        """This poll's connection object: a new object means a new connection."""
+        if self.radio.connected:
+            for conn in self.radio.connections:
+                if conn is not None:
+                    return conn
+        return None
+
+    def _payload_size(self, conn: Any) -> int:
+        inner = getattr(conn, "_bleio_connection", None)
+        size = getattr(inner, "max_packet_length", 0)
+        if size:
+            return max(_DEFAULT_PAYLOAD, min(int(size), _READ_MAX))
         return _DEFAULT_PAYLOAD
 
     def poll(self, now_ms: int) -> None:
         """Do one tick's worth of radio work; call it every pass of the main loop."""
         self.protocol.tick(now_ms)
-        if not self.radio.connected:
-            if self._was_connected:
-                self._was_connected = False
+        conn = self._current()
+        if conn is not self._conn:
+            # The loop may sleep through a disconnect and the reconnect after it:
+            # comparing connection objects still ends the old session.
+            if self._conn is not None:
                 self._out = b""
                 self.protocol.disconnected()
+            self._conn = conn
+            if conn is not None and self.radio.advertising:
+                self.radio.stop_advertising()
+        if conn is None:
             if not self.radio.advertising:
                 self.radio.start_advertising(self.adv)
             return
-        if not self._was_connected:
-            self._was_connected = True
-            self.uart.reset_input_buffer()
-            if self.radio.advertising:
-                self.radio.stop_advertising()
         waiting = self.uart.in_waiting
         if waiting:
             data = self.uart.read(min(waiting, _READ_MAX))
@@ -111,7 +119,7 @@ class BleLink:
                 replies = self.protocol.receive(data)
                 if replies:
                     self._out += b"".join(replies)
-        size = self._payload_size()
+        size = self._payload_size(conn)
         if len(self._out) < size and self.uart.in_waiting:
             return  # more requests are queued: answer them together
         sent = 0

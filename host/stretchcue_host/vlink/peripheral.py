@@ -25,6 +25,7 @@ class NusPeripheral:
         self.mtu = 23
         self.rx_capacity = 512
         self.rx_dropped = 0
+        self.connections = 0  # counts every connection, so a quick reconnect is noticed
         self.connected = False
         self.advertising = False
         self._rx = bytearray()
@@ -122,6 +123,7 @@ class NusPeripheral:
 
     def _on_connection(self, connection) -> None:
         self._conn = connection
+        self.connections += 1
         self.connected = True
         self.advertising = False
         self.mtu = 23

@@ -20,10 +20,14 @@ def install(peripheral: NusPeripheral) -> None:
             return peripheral.mtu - 3
 
     class _Connection:
+        """One object per connection, as adafruit_ble hands out."""
+
         _bleio_connection = _Inner()
 
         def disconnect(self) -> None:
             peripheral.disconnect()
+
+    cache: dict = {}
 
     class BLERadio:
         def __init__(self, adapter=None) -> None:
@@ -35,7 +39,13 @@ def install(peripheral: NusPeripheral) -> None:
 
         @property
         def connections(self) -> tuple:
-            return (_Connection(),) if peripheral.connected else ()
+            if not peripheral.connected:
+                return ()
+            n = peripheral.connections
+            if n not in cache:
+                cache.clear()
+                cache[n] = _Connection()
+            return (cache[n],)
 
         @property
         def advertising(self) -> bool:
