@@ -13,6 +13,7 @@ from binascii import crc32
 
 from adafruit_ticks import ticks_diff, ticks_ms
 from default_routine import DEFAULT_JSON, DEFAULT_NAME
+from links import Links
 from screens import MENU, MESSAGE, RATE, SESSION, SUMMARY, Screens
 from store import Store, StoreError
 
@@ -57,8 +58,7 @@ class App:
         self.routine_crc = 0
         self.rating = 3
         self.muted = False
-        self.link: Any = None
-        self.proto: Any = None
+        self.links = Links()
         self._level = -1
         self._tone = -1
         self._menu_shown = False
@@ -143,19 +143,19 @@ class App:
             self.note = e.reason
 
     def attach_radio(self, link: Any, proto: Any) -> None:
-        """Serve the host tool over ``link`` (BLE or a simulator's stand-in)."""
-        self.link = link
-        self.proto = proto
+        """Serve the host tool over ``link`` (BLE, USB or a simulator's stand-in) too;
+        ``proto`` is that link's own ``DeviceProtocol``."""
+        self.links.add(link, proto)
 
     def _pair(self, now_ms: int) -> None:
-        """Button B held in the menu: show a fresh 6-digit code for two minutes."""
-        if self.proto is None:
-            self._message("Pairing", "No radio on this board")
+        """Button B held in the menu: a fresh 6-digit code on every link for two minutes."""
+        if not self.links.items:
+            self._message("Pairing", "No radio or USB link on this board")
             return
         import os
 
         code = "%06d" % (int.from_bytes(os.urandom(4), "big") % 1000000)
-        self.proto.enter_pairing(code, now_ms)
+        self.links.enter_pairing(code, now_ms)
         self._pairing = True
         self.mode = MESSAGE
         self.screens.message("Pair code", code[:3] + " " + code[3:] + " type it in: "
@@ -175,11 +175,14 @@ class App:
         eng = self.engine
         if eng is not None and self.busy:
             self._events(eng.tick(now_ms), now_ms)
-        if self.link is not None:
-            self.link.poll(now_ms)
-            if self.mode == MESSAGE and self._pairing and not self.proto.pairing:
+        links = self.links
+        if links.items:
+            links.poll(now_ms)
+            if self._pairing and not links.pairing:  # tried on some link, or timed out
                 self._pairing = False
-                self._message("Pairing", "Paired" if self.proto.paired_host else "Ended")
+                links.leave_pairing()
+                if self.mode == MESSAGE:
+                    self._message("Pairing", "Paired" if links.paired else "Ended")
         self._drive_outputs(now_ms)
         self._draw(now_ms)
         self.screens.refresh()
@@ -191,7 +194,7 @@ class App:
         w = self.player.next_change_ms(now_ms)
         if 0 <= w < wait:
             wait = w
-        if self.link is not None and self.link.connected and wait > _LINK_POLL_MS:
+        if wait > _LINK_POLL_MS and links.connected:
             wait = _LINK_POLL_MS
         return wait
 
@@ -207,8 +210,9 @@ class App:
             elif g == "B_long":
                 self._pair(now_ms)
         elif mode in (MESSAGE, SUMMARY):
-            if self.proto is not None:
-                self.proto.leave_pairing()
+            if self._pairing:
+                self._pairing = False
+                self.links.leave_pairing()
             self.mode = MENU
             self._menu_shown = False
         elif mode == RATE:
@@ -298,33 +302,41 @@ class App:
                 b = eng.breath(now_ms) * 255 // 1000
                 self.hw.pixels.fill((0, b // 3, b))
         elif self.mode == SUMMARY and sc.kind != SUMMARY:
-            held = 0
-            for r in eng.results:
-                held += r[en.HOLD_ACTUAL_MS]
-            holds = 0
-            for r in eng.results:
-                if not r[en.HOLD_SKIPPED]:
-                    holds += 1
-            planned = 0
-            for st in self.routine.stretches:
-                planned += st.reps * len(st.side_codes())
+            held = sum(r[en.HOLD_ACTUAL_MS] for r in eng.results)
+            holds = sum(1 for r in eng.results if not r[en.HOLD_SKIPPED])
+            planned = sum(st.reps * len(st.side_codes()) for st in self.routine.stretches)
             sc.summary(held // 1000, holds, planned, eng.aborted)
 
 
 def _radio(app: App) -> None:
-    """Bring up BLE if this board and its libraries can; the timer works without it."""
+    """Serve the host tool over BLE and over the USB data port, each if this board can;
+    either may be missing without touching the other, and the timer works with neither."""
     try:
         import microcontroller
-        from ble_link import BleLink
         from device_api import DeviceApi
 
         from stretchcue.protocol.device import DeviceProtocol
 
-        uid = "".join("%02x" % b for b in microcontroller.cpu.uid[-3:])
-        proto = DeviceProtocol(DeviceApi(app, "stretchcue-" + uid))
-        app.attach_radio(BleLink(proto, "stretchcue-" + uid), proto)
-    except (ImportError, RuntimeError, OSError, ValueError) as e:
-        app.note = (app.note + "; " if app.note else "") + "no radio: " + str(e)
+        name = "stretchcue-" + "".join("%02x" % b for b in microcontroller.cpu.uid[-3:])
+        api = DeviceApi(app, name)
+    except (ImportError, AttributeError, RuntimeError, OSError, ValueError) as e:
+        app.note = (app.note + "; " if app.note else "") + "no host link: " + str(e)
+        return
+    for kind in ("radio", "USB"):
+        try:
+            proto = DeviceProtocol(api)
+            link: Any = None
+            if kind == "radio":
+                from ble_link import BleLink
+
+                link = BleLink(proto, name)
+            else:
+                from serial_link import SerialLink
+
+                link = SerialLink(proto)  # usb_cdc.data; RuntimeError if boot.py left it off
+            app.attach_radio(link, proto)
+        except (ImportError, RuntimeError, OSError, ValueError) as e:
+            app.note = (app.note + "; " if app.note else "") + "no " + kind + ": " + str(e)
 
 
 def main(hw: Any) -> None:

@@ -1,11 +1,26 @@
-"""Let the firmware write its data folder, unless button A is held at power-up.
+"""Runs once at power-up, before USB starts: the second serial port, and who writes the flash.
 
-CircuitPython lets either the computer (USB) or the program write the flash,
-never both.  Normally stretchcue needs it (routines, session log); hold
-button A while plugging in or resetting to keep it writable over USB instead,
-for copying files by hand.  Button A is BUTTON_A on the CLUE and the Circuit
+USB data port: ``usb_cdc.enable(console=True, data=True)`` adds a second serial
+port next to the REPL console; the stretchcue tool speaks its binary protocol
+there (``--transport usb``), and pairs there most safely.  It can only be turned
+on here, before USB is connected.  All three boards are nRF52840s, whose seven
+endpoint pairs fit every default device plus both serial ports.  It is done
+first and on its own, so nothing below can keep it off; a build without
+``usb_cdc`` simply has no USB link.
+
+Flash: CircuitPython lets either the computer (USB) or the program write it,
+never both.  Normally stretchcue needs it (routines, session log); hold button
+A while plugging in or resetting to keep it writable over USB instead, for
+copying files by hand.  Button A is BUTTON_A on the CLUE and the Circuit
 Playground (where it reads high when pressed) and D9 on the OLED FeatherWing.
 """
+
+try:
+    import usb_cdc
+
+    usb_cdc.enable(console=True, data=True)
+except ImportError:
+    pass
 
 import board
 import digitalio

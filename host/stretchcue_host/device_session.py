@@ -33,13 +33,18 @@ async def connected(transport: str, device: str, authenticate: bool = True,
     from stretchcue_host.transport import open_transport
 
     client = DeviceClient(open_transport(transport, device), keystore(), timeout_s=timeout_s)
-    await client.connect()
     try:
+        await client.connect()
         await client.info()
         if authenticate:
             await client.authenticate()
             await client.set_time()
         yield client
+    except ConnectionLost:
+        explain = getattr(client.transport, "lost_message", None)
+        if explain is None:  # radios: run() says what to do
+            raise
+        raise DeviceCommandError(explain()) from None
     finally:
         with contextlib.suppress(Exception):
             await client.close()

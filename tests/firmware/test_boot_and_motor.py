@@ -1,4 +1,5 @@
-"""boot.py reads button A the right way round per board; a bus made for the DRV2605 is freed."""
+"""boot.py turns on the USB data port and reads button A the right way round per board;
+a bus made for the DRV2605 is freed."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ import pytest
 BOOT = str(Path(__file__).resolve().parents[2] / "firmware" / "boot.py")
 
 
-def _run_boot(monkeypatch, board_id: str, pin: str, active_high: bool, pressed: bool) -> list:
+def _run_boot(monkeypatch, board_id: str, pin: str, active_high: bool, pressed: bool,
+              usb: bool = True) -> list:
     remounts: list = []
+    enabled: list = []
 
     class DigitalInOut:
         def __init__(self, p):
@@ -32,7 +35,13 @@ def _run_boot(monkeypatch, board_id: str, pin: str, active_high: bool, pressed: 
         DigitalInOut=DigitalInOut, Pull=types.SimpleNamespace(UP="up", DOWN="down")))
     monkeypatch.setitem(sys.modules, "storage", types.SimpleNamespace(
         remount=lambda path, readonly: remounts.append(readonly)))
+    if usb:
+        monkeypatch.setitem(sys.modules, "usb_cdc", types.SimpleNamespace(
+            enable=lambda **kw: enabled.append(kw)))
+    else:
+        monkeypatch.setitem(sys.modules, "usb_cdc", None)  # a build without usb_cdc
     runpy.run_path(BOOT)
+    assert enabled == ([{"console": True, "data": True}] if usb else [])
     return remounts
 
 
@@ -41,9 +50,15 @@ def _run_boot(monkeypatch, board_id: str, pin: str, active_high: bool, pressed: 
     ("circuitplayground_bluefruit", "BUTTON_A", True),
     ("feather_nrf52840_express", "D9", False),
 ])
-def test_boot_keeps_usb_writable_only_while_a_is_held(monkeypatch, board_id, pin, high):
+def test_boot_enables_data_port_keeps_usb_writable_only_while_a_held(monkeypatch, board_id, pin,
+                                                                     high):
     assert _run_boot(monkeypatch, board_id, pin, high, pressed=False) == [False]
     assert _run_boot(monkeypatch, board_id, pin, high, pressed=True) == []
+
+
+def test_boot_without_usb_cdc_still_makes_the_flash_writable(monkeypatch):
+    assert _run_boot(monkeypatch, "clue_nrf52840_express", "BUTTON_A", False, pressed=False,
+                     usb=False) == [False]
 
 
 def test_bus_made_for_the_drv2605_is_released_for_the_pwm_motor(monkeypatch):

@@ -3,11 +3,16 @@
     python -m stretchcue_host.sim.runner --board clue --data DIR [--speed N]
         [--screenshots DIR] [--script "A@3s,B@40s,AB@2m,B_long@5m"] [--until-ms N]
         [--trace FILE] [--cut-at MS] [--no-drv2605] [--quiet] [--keep-running]
+        [--radio HCI-TRANSPORT] [--usb-pty] [--stdin-buttons] [--busy-speed N]
 
 Buttons in ``--script`` are the board's (A, B, and C on the Feather); ``_long``
 holds one for a second, ``AB`` presses both.  The run ends at the summary
 screen (unless --keep-running), at --until-ms, or at --cut-at, which stops the
 process dead like a pulled battery.
+
+``--usb-pty`` gives the board a USB data port (``usb_cdc.data``) on a
+pseudo-terminal and prints its laptop-side path as the console line
+``usb data port /dev/pts/N``: ``stretchcue info --transport usb:/dev/pts/N``.
 """
 
 from __future__ import annotations
@@ -86,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
                                    "tcp-client:127.0.0.1:PORT (see stretchcue_host.vlink.hub)")
     p.add_argument("--busy-speed", type=float, default=None,
                    help="clock speed while a session runs (default: --speed)")
+    p.add_argument("--usb-pty", action="store_true",
+                   help="a USB data port on a pseudo-terminal; prints 'usb data port PATH'")
     p.add_argument("--stdin-buttons", action="store_true",
                    help="read 'press GESTURE' / 'script A@5s,...' (relative) lines on stdin")
     args = p.parse_args(argv)
@@ -126,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.trace:
         WORLD.trace_file = open(args.trace, "a", buffering=1)  # noqa: SIM115
+    if args.usb_pty:
+        from stretchcue_host.sim.fakes import usb
+
+        print(f"usb data port {usb.install().path}", flush=True)
     install(args.board)
     WORLD.busy_speed = args.speed if args.busy_speed is None else args.busy_speed
     if args.stdin_buttons:

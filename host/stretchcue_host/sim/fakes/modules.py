@@ -107,6 +107,10 @@ def install(board: str) -> None:
             make_display(width, height, mono=True))
     _board(board)
     _time()
+    if "usb_cdc" not in sys.modules:
+        # As on a board whose boot.py left the data port off (--usb-pty puts one in).
+        _module("usb_cdc", data=None, console=None, enable=lambda **k: None,
+                disable=lambda: None)
     if "adafruit_ble" not in sys.modules:
         # No virtual radio asked for: the firmware must not reach a real adapter.
         sys.modules["adafruit_ble"] = None  # type: ignore[assignment]

@@ -1,0 +1,67 @@
+"""Every way the host tool can reach the device (BLE, USB), served side by side.
+
+Each link has its own ``DeviceProtocol``, because authentication belongs to a
+connection: a laptop on USB and a phone on BLE never share a session.  They
+share one ``DeviceApi``, so routines, the log and pairing keys are the same
+whichever way they arrive.  Pairing opens on every link at once with the same
+code; the first attempt on any of them uses the code up for all (one guess
+per button press, as docs/security.md promises).
+"""
+
+from __future__ import annotations
+
+try:
+    from typing import Any
+except ImportError:
+    pass
+
+
+class Links:
+    def __init__(self) -> None:
+        self.items: list = []  # [(link, protocol)]
+
+    def add(self, link: Any, proto: Any) -> None:
+        self.items.append((link, proto))
+
+    @property
+    def connected(self) -> bool:
+        """Some host is connected: the loop should come back soon to answer it."""
+        for link, _ in self.items:
+            if link.connected:
+                return True
+        return False
+
+    @property
+    def pairing(self) -> bool:
+        """Pairing is still open on every link (no attempt yet, not timed out)."""
+        if not self.items:
+            return False
+        for _, proto in self.items:
+            if not proto.pairing:
+                return False
+        return True
+
+    @property
+    def paired(self) -> bool:
+        """Some link completed a pairing since ``enter_pairing``."""
+        for _, proto in self.items:
+            if proto.paired_host:
+                return True
+        return False
+
+    def poll(self, now_ms: int) -> None:
+        for link, _ in self.items:
+            link.poll(now_ms)
+
+    def enter_pairing(self, code: str, now_ms: int) -> None:
+        for _, proto in self.items:
+            proto.paired_host = b""
+            proto.enter_pairing(code, now_ms)
+
+    def leave_pairing(self) -> None:
+        for _, proto in self.items:
+            proto.leave_pairing()
+
+    def close(self) -> None:
+        for link, _ in self.items:
+            link.close()

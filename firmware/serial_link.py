@@ -1,0 +1,122 @@
+"""The device's USB adapter: the ``usb_cdc`` data port carries the same protocol as BLE.
+
+``boot.py`` turns the data port on (``usb_cdc.enable(console=True, data=True)``);
+the laptop opens it with pyserial (``stretchcue ... --transport usb``).  Like
+``ble_link.BleLink`` this file only moves bytes and has the same small
+interface: ``SerialLink(protocol, port)``, ``poll(now_ms)``, ``connected``,
+``close()``.  ``poll`` never waits (the port's timeouts are set to 0): it reads
+at most about one frame of what has arrived, hands it to the protocol and
+writes at most ``bytes_per_poll`` bytes of the replies, so a long log read is
+spread over several loop ticks and a cue is never held up.
+
+``connected`` is the port's own flag: the host has the port open (DTR).  When
+it falls, the protocol hears ``disconnected()``.  A host that closes and
+reopens the port between two loop passes (up to half a second apart while
+idle) leaves no trace in that flag, so the stream itself is watched too:
+every connection of the tool starts with an unsigned HELLO, AUTH_BEGIN or
+PAIR_START, and one arriving while the protocol is authenticated, or any
+unsigned HELLO, ends the previous session first.  Only the person holding
+the cable can do that, and it only ends a session; it grants nothing.
+"""
+
+from __future__ import annotations
+
+from stretchcue.protocol import frame as fr
+from stretchcue.protocol import messages as m
+
+try:
+    from typing import Any
+except ImportError:
+    pass
+try:
+    from micropython import const
+except ImportError:
+    def const(x: int) -> int:  # type: ignore[misc]
+        return x
+
+_READ_MAX = const(600)  # a little more than one whole frame (523 bytes)
+_FRESH = (m.HELLO, m.AUTH_BEGIN, m.PAIR_START)
+
+
+class SerialLink:
+    """One USB CDC data port feeding one ``DeviceProtocol``.
+
+    ``port`` is ``usb_cdc.data`` (the default) or anything with the same
+    members (``connected``, ``in_waiting``, ``read``, ``write``,
+    ``reset_input_buffer``, ``timeout``, ``write_timeout``).
+    """
+
+    def __init__(self, protocol: Any, port: Any = None, bytes_per_poll: int = 1024) -> None:
+        if port is None:
+            import usb_cdc
+
+            port = usb_cdc.data
+            if port is None:
+                raise RuntimeError("the USB data port is off (boot.py enables it)")
+        port.timeout = 0
+        port.write_timeout = 0
+        self.protocol = protocol
+        self.port = port
+        self.bytes_per_poll = bytes_per_poll
+        self._dec = fr.FrameDecoder()
+        self._out = b""
+        self._was_connected = False
+        self._fresh = True  # nothing received since this connection began
+        self.sessions = 0  # host connections seen (``connected`` rising, or a fresh start)
+
+    @property
+    def connected(self) -> bool:
+        return bool(self.port.connected)
+
+    def poll(self, now_ms: int) -> None:
+        """Do one tick's worth of USB work; call it every pass of the main loop."""
+        self.protocol.tick(now_ms)
+        port = self.port
+        if not port.connected:
+            if self._was_connected:
+                self._was_connected = False
+                self._end_session()
+                port.reset_input_buffer()
+            return
+        if not self._was_connected:
+            self._was_connected = True
+            self._fresh = True
+            self.sessions += 1
+        waiting = port.in_waiting
+        if waiting:
+            data = port.read(min(waiting, _READ_MAX))
+            if data:
+                self._feed(data)
+        if self._out:
+            written = port.write(self._out[:self.bytes_per_poll])
+            if written:
+                self._out = self._out[written:]
+
+    def _feed(self, data: Any) -> None:
+        proto = self.protocol
+        for item in self._dec.feed(data):
+            if isinstance(item, str):
+                raw = item.encode() + b"\n"
+            else:
+                if not self._fresh and not item.flags & fr.SIGNED and item.ftype in _FRESH and (
+                        item.ftype == m.HELLO or proto.authenticated):
+                    # A new host connection whose opening we did not see.  Only the
+                    # protocol starts over: what follows in our decoder is the new host's.
+                    self._out = b""
+                    proto.disconnected()
+                    self.sessions += 1
+                raw = fr.encode(item.ftype, item.req, item.payload, item.flags, item.version)
+            self._fresh = False
+            replies = proto.receive(raw)
+            if replies:
+                self._out += b"".join(replies)
+
+    def _end_session(self) -> None:
+        self._out = b""
+        self._dec.reset()
+        self.protocol.disconnected()
+
+    def close(self) -> None:
+        """End the session and drop unsent replies (before deep sleep)."""
+        self._end_session()
+        self._was_connected = False

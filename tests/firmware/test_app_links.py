@@ -1,0 +1,158 @@
+"""The app serves BLE and USB side by side: one protocol per link, one pairing gesture for all."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import app as app_module
+import pytest
+from app import App
+from hardware import Hardware
+from proto_api import Host, MemoryDevice, urandom
+from serial_link import SerialLink
+from store import Store
+
+from stretchcue.protocol import messages as m
+from stretchcue.protocol.device import DeviceProtocol
+from stretchcue_host.sim.fakes import hw
+
+
+class FakeLink:
+    def __init__(self, proto) -> None:
+        self.protocol = proto
+        self.connected = False
+        self.polls = 0
+
+    def poll(self, now_ms: int) -> None:
+        self.polls += 1
+        self.protocol.tick(now_ms)
+
+    def close(self) -> None:
+        pass
+
+
+def make(tmp_path):
+    keys = hw.Keys((0, 1), value_when_pressed=False)
+    hardware = Hardware("test", display=None, keys=keys, notes=[])
+    a = App(hardware, Store(str(tmp_path / "data")))
+    a.boot(0)
+    return a
+
+
+def two_links(a):
+    api = MemoryDevice()
+    links = []
+    for _ in ("ble", "usb"):
+        proto = DeviceProtocol(api, urandom)
+        link = FakeLink(proto)
+        a.attach_radio(link, proto)
+        links.append(link)
+    return api, links
+
+
+def press_pair(a, capsys) -> str:
+    a._gesture("B_long", 0)
+    return capsys.readouterr().out.split("pairing code ")[1][:6]
+
+
+def test_the_gesture_opens_pairing_on_every_link_with_one_code(tmp_path, capsys):
+    a = make(tmp_path)
+    api, (ble, usb) = two_links(a)
+    code = press_pair(a, capsys)
+    assert ble.protocol.pairing and usb.protocol.pairing
+    assert Host(usb.protocol).pair(code).ftype == m.OK  # pair over USB
+    a.step(100)
+    assert a.mode == "message" and a._last_text == "Pairing: Paired"
+    assert not ble.protocol.pairing  # the code is used up everywhere
+    assert ble.polls == usb.polls == 1
+    assert Host(ble.protocol, b"B" * 16).pair(code).ftype == m.ERROR
+    assert list(api.keys) == [b"H" * 16]
+
+
+def test_a_wrong_try_on_one_link_ends_pairing_on_all(tmp_path, capsys):
+    a = make(tmp_path)
+    api, (ble, usb) = two_links(a)
+    code = press_pair(a, capsys)
+    wrong = "%06d" % ((int(code) + 1) % 1000000)
+    assert Host(ble.protocol, b"X" * 16).pair(code, typed=wrong) is None
+    a.step(100)
+    assert usb.protocol.pairing  # a PAIR_START alone, left hanging, blocks nobody
+    ble.protocol.disconnected()  # the tool hangs up after a bad confirmation
+    a.step(200)
+    assert not usb.protocol.pairing and a._last_text == "Pairing: Ended"
+    assert api.keys == {}
+
+
+def test_either_link_keeps_the_loop_awake_and_a_button_cancels_pairing(tmp_path, capsys):
+    a = make(tmp_path)
+    api, (ble, usb) = two_links(a)
+    assert a.step(0) > 20
+    usb.connected = True
+    assert a.step(10) <= 20
+    press_pair(a, capsys)
+    a._gesture("A", 20)
+    assert not ble.protocol.pairing and not usb.protocol.pairing and a.mode == "menu"
+
+
+@pytest.fixture(autouse=True)
+def messages(monkeypatch):
+    """Record what ``_message`` shows (the headless screens draw nothing)."""
+    def message(self, title, text):
+        self.mode = "message"
+        self._last_text = title + ": " + text
+        self.screens.message(title, text)
+
+    monkeypatch.setattr(App, "_message", message)
+
+
+class UsbPort:
+    connected = False
+    in_waiting = 0
+    timeout = None
+    write_timeout = None
+
+
+def _modules(monkeypatch, ble: bool, usb: bool):
+    monkeypatch.setitem(sys.modules, "microcontroller", types.SimpleNamespace(
+        cpu=types.SimpleNamespace(uid=b"\x00\xab\xcd\xef")))
+    if ble:
+        class BleLink(FakeLink):
+            def __init__(self, proto, name):
+                super().__init__(proto)
+                self.name = name
+
+        monkeypatch.setitem(sys.modules, "ble_link", types.SimpleNamespace(BleLink=BleLink))
+    else:
+        monkeypatch.setitem(sys.modules, "ble_link", None)
+    monkeypatch.setitem(sys.modules, "usb_cdc", types.SimpleNamespace(
+        data=UsbPort() if usb else None))
+
+
+@pytest.mark.parametrize("ble,usb", [(True, True), (False, True), (True, False),
+                                     (False, False)])
+def test_radio_brings_up_each_link_it_can(tmp_path, monkeypatch, capsys, ble, usb):
+    _modules(monkeypatch, ble, usb)
+    a = make(tmp_path)
+    app_module._radio(a)
+    kinds = [type(link).__name__ for link, _ in a.links.items]
+    assert kinds == (["BleLink"] if ble else []) + (["SerialLink"] if usb else [])
+    protos = [p for _, p in a.links.items]
+    assert len({id(p) for p in protos}) == len(protos)  # auth state is per connection
+    assert len({id(p.api) for p in protos}) <= 1  # over one DeviceApi
+    if ble:
+        assert a.links.items[0][0].name == "stretchcue-abcdef"
+    if not ble:
+        assert "no radio" in a.note
+    if not usb:
+        assert "no USB" in a.note
+    for now in range(0, 3000, 250):  # the timer runs whatever is missing
+        a.step(now)
+    if protos:
+        press_pair(a, capsys)
+        assert all(p.pairing for p in protos)
+    else:
+        a._gesture("B_long", 0)
+        assert "No radio or USB link" in a._last_text
+    assert all(isinstance(link, SerialLink) == (kind == "SerialLink")
+               for (link, _), kind in zip(a.links.items, kinds))

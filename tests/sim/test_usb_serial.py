@@ -1,0 +1,146 @@
+"""The real CLI over the USB data port of the simulated board: pair, push, run, pull.
+
+The simulated device is the unmodified firmware with its ``usb_cdc.data`` on a
+pseudo-terminal (``--usb-pty``); the CLI opens the other end with pyserial,
+exactly as it opens ``/dev/ttyACM1`` on a real board.  Nothing sleeps to wait:
+the test reads the device's console lines (as a person reads its screen) and
+the CLI's replies, each with a timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stretchcue import sessionlog as sl
+from stretchcue_host.cli import main
+from stretchcue_host.keys import KeyStore
+from stretchcue_host.routines import load, resolve
+from stretchcue_host.sim.device_dir import prepare
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs pseudo-terminals")
+
+
+class UsbDevice:
+    """The simulated board in its own process, its console read line by line."""
+
+    def __init__(self, folder: Path) -> None:
+        self.data = folder / "device"
+        self.data.mkdir(parents=True)
+        prepare(self.data, "lower-back")
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "stretchcue_host.sim.runner", "--board", "clue",
+             "--data", str(self.data), "--usb-pty", "--speed", "1", "--busy-speed", "0",
+             "--keep-running", "--stdin-buttons"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        threading.Thread(target=self._read, daemon=True).start()
+        self.port = self.wait_for(r"usb data port (\S+)").group(1)
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.put(line)
+
+    def wait_for(self, pattern: str, timeout_s: float = 20.0) -> re.Match:
+        rx = re.compile(pattern)
+        while True:
+            try:
+                line = self.lines.get(timeout=timeout_s)
+            except queue.Empty:
+                raise AssertionError(f"no console line like {pattern!r}; last lines:\n"
+                                     + "".join(self.seen[-15:])) from None
+            self.seen.append(line)
+            m = rx.search(line)
+            if m:
+                return m
+
+    def send(self, command: str) -> None:
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def device(tmp_path_factory):
+    d = UsbDevice(tmp_path_factory.mktemp("usb"))
+    d.wait_for(r"screen: stretchcue \| Lower back")  # booted, at its menu
+    yield d
+    d.close()
+
+
+@pytest.fixture(scope="module")
+def cli(device, tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+
+    def run(*args, home=home):
+        return CliRunner().invoke(main, ["--home", str(home), *args,
+                                         "--transport", f"usb:{device.port}"])
+
+    run.home = home
+    return run
+
+
+def test_pair_push_run_pull_over_usb(device, cli, tmp_path):
+    info = json.loads(cli("info", "--json").output)
+    assert info["board"] == "clue" and info["state"] == "idle"
+    assert not info["pairing"] and not info["authenticated"]
+
+    refused = cli("push", "desk-break")
+    assert refused.exit_code == 1 and "not paired" in refused.output
+
+    device.send("press B_long")  # the pairing gesture
+    code = device.wait_for(r"pairing code (\d{6})").group(1)
+    assert json.loads(cli("info", "--json").output)["pairing"] is True
+    paired = cli("pair", "--code", code)
+    assert paired.exit_code == 0, paired.output
+    assert paired.output.strip() == f"paired with {info['id']}"
+    device.wait_for(r"screen: Pairing \| Paired")
+
+    # A key the device never agreed to is refused by the device itself.
+    stranger = tmp_path / "stranger"
+    KeyStore(stranger / "keys.json").put(info["id"], os.urandom(32))
+    res = cli("routines", home=stranger)
+    assert res.exit_code == 1 and "not paired with the device" in res.output
+
+    pushed = cli("push", "desk-break")
+    assert pushed.exit_code == 0, pushed.output
+    _, canon = load(resolve("desk-break"))
+    assert (device.data / "routines" / "desk-break.json").read_bytes() == canon
+    assert (device.data / "selected.txt").read_text() == "desk-break"
+    listed = json.loads(cli("routines", "--json").output)
+    assert {"name": "desk-break", "size": len(canon), "selected": True}.items() <= \
+        next(r for r in listed if r["name"] == "desk-break").items()
+
+    device.send("press A")  # leave the "Paired" message
+    device.wait_for(r"screen: stretchcue \| Desk break")
+    # Start, pause 3 s during the first hold, resume, extend that hold by 10 s.
+    device.send("script A@0s,A@13s,A@16s,B@18s")
+    device.wait_for(r"screen: Well done", timeout_s=60)
+
+    pulled = cli("pull", "--json")
+    assert pulled.exit_code == 0, pulled.output
+    result = json.loads(pulled.output)
+    on_device = sl.scan((device.data / "log.bin").read_bytes())[0]
+    assert result["received"] == result["added"] == len(on_device) > 5
+    db = sqlite3.connect(cli.home / "history.sqlite3")
+    stored = [bytes(r[0]) for r in db.execute("SELECT raw FROM records ORDER BY seq")]
+    assert stored == [r.raw for r in on_device]
+    assert on_device[0].rtype == sl.START and on_device[-1].rtype == sl.END
+    end = on_device[-1].fields()
+    assert end["paused_ms"] >= 2500 and end["extended_ms"] == 10_000  # the presses landed
+    assert (device.data / "ack.txt").read_text() == str(on_device[-1].seq)
+    assert json.loads(cli("pull", "--json").output)["received"] == 0
