@@ -46,7 +46,7 @@ class SerialLink:
     ``reset_input_buffer``, ``timeout``, ``write_timeout``).
     """
 
-    def __init__(self, protocol: Any, port: Any = None, bytes_per_poll: int = 1024) -> None:
+    def __init__(self, protocol: Any, port: Any = None, bytes_per_poll: int = 4096) -> None:
         if port is None:
             import usb_cdc
 

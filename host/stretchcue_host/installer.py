@@ -114,10 +114,14 @@ def plan(board: str, root: Path, compile_mpy: bool = True) -> list[tuple[str, by
         raise InstallError(f"{root / 'firmware' / 'code.py'} not found: the firmware is missing")
     files = [(p.name, p.read_bytes()) for p in firmware]
     files.append(("board_profile.py", profile.read_bytes()))
-    for p in sorted((root / "lib" / "stretchcue").glob("*.py")):
+    core = root / "lib"
+    for p in sorted((core / "stretchcue").rglob("*.py")):  # with the protocol package
+        if "__pycache__" in p.parts:
+            continue
+        rel = p.relative_to(core).with_suffix("").as_posix()
         mpy = _mpy(p) if compile_mpy else None
-        files.append((f"lib/stretchcue/{p.stem}.mpy", mpy) if mpy is not None
-                     else (f"lib/stretchcue/{p.name}", p.read_bytes()))
+        files.append((f"lib/{rel}.mpy", mpy) if mpy is not None
+                     else (f"lib/{rel}.py", p.read_bytes()))
     for p in sorted((root / "routines").glob("*.toml")):
         try:
             _, canon = load(p)

@@ -50,6 +50,8 @@ def test_install_tree_keeps_user_files(cli, source, drive):
     assert "kept your code.py as code.py.orig" in res.output
     assert (drive / "board_profile.py").read_text() == "NAME = 'clue'\n"
     assert (drive / "lib" / "stretchcue" / "engine.py").exists()
+    for name in ("__init__", "device", "frame", "auth", "pake"):  # what both host links need
+        assert (drive / "lib" / "stretchcue" / "protocol" / f"{name}.py").exists(), name
     assert (drive / "stretchcue" / "log.bin").read_bytes() == b"\xc5log"
     assert (drive / "stretchcue" / "ack.txt").read_text() == "41"
     canon = json.loads((drive / "stretchcue" / "routines" / "lower-back.json").read_text())
