@@ -50,8 +50,17 @@ class Links:
         return False
 
     def poll(self, now_ms: int) -> None:
+        """Each link's tick of work.  A link that fails (a bug, a full heap) drops its
+        connection and says so on the console; the timer and the other link go on."""
         for link, _ in self.items:
-            link.poll(now_ms)
+            try:
+                link.poll(now_ms)
+            except Exception as e:  # a wearable must not stop mid-session
+                print("link error:", type(e).__name__, e)
+                try:
+                    link.close()
+                except Exception:
+                    pass
 
     def enter_pairing(self, code: str, now_ms: int) -> None:
         for _, proto in self.items:

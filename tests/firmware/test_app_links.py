@@ -156,3 +156,21 @@ def test_radio_brings_up_each_link_it_can(tmp_path, monkeypatch, capsys, ble, us
         assert "No radio or USB link" in a._last_text
     assert all(isinstance(link, SerialLink) == (kind == "SerialLink")
                for (link, _), kind in zip(a.links.items, kinds))
+
+
+def test_a_failing_link_is_dropped_and_the_timer_and_other_link_go_on(tmp_path, capsys):
+    a = make(tmp_path)
+    api, (ble, usb) = two_links(a)
+    closed = []
+
+    def broken(now_ms):
+        raise AttributeError("'DeviceApi' object has no attribute 'start'")
+
+    ble.poll = broken
+    ble.close = lambda: closed.append(True)
+    a._gesture("A", 0)  # start a session
+    now = 0
+    for _ in range(50):
+        now += a.step(now) or 1
+    assert a.busy and closed and usb.polls == 50
+    assert "link error: AttributeError" in capsys.readouterr().out
