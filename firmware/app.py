@@ -13,7 +13,7 @@ from binascii import crc32
 
 from adafruit_ticks import ticks_diff, ticks_ms
 from default_routine import DEFAULT_JSON, DEFAULT_NAME
-from links import Links
+from links import Links, open_links
 from screens import MENU, MESSAGE, RATE, SESSION, SUMMARY, Screens
 from store import Store, StoreError
 
@@ -63,6 +63,8 @@ class App:
         self._tone = -1
         self._menu_shown = False
         self._pairing = False
+        self._forget = False
+        self.requests: list = []  # "start" / "stop" from text mode, run by the loop
 
     @property
     def busy(self) -> bool:
@@ -182,7 +184,10 @@ class App:
                 self._pairing = False
                 links.leave_pairing()
                 if self.mode == MESSAGE:
-                    self._message("Pairing", "Paired" if links.paired else "Ended")
+                    self._message("Pairing", "Paired" if links.paired else
+                                  "Unlocked" if links.unlocked else "Ended")
+            while self.requests:
+                self._remote(self.requests.pop(0), now_ms)
         self._drive_outputs(now_ms)
         self._draw(now_ms)
         self.screens.refresh()
@@ -209,7 +214,17 @@ class App:
                 self._next_routine()
             elif g == "B_long":
                 self._pair(now_ms)
+            elif g == "AB":
+                self._forget = True
+                self._message("Forget computers?", "A: forget every paired computer; "
+                              "B: keep them")
         elif mode in (MESSAGE, SUMMARY):
+            if self._forget and g == "A":
+                n = self.store.forget_keys()
+                self._forget = False
+                self._message("Forgotten", "%d computer(s); pair again to connect" % n)
+                return
+            self._forget = False
             if self._pairing:
                 self._pairing = False
                 self.links.leave_pairing()
@@ -238,6 +253,13 @@ class App:
             if action:
                 self._events(eng.press(action, now_ms), now_ms)
                 self.screens.dim(eng.paused)
+
+    def _remote(self, what: str, now_ms: int) -> None:
+        """A start or stop typed in text mode, done here as button A or A+B would."""
+        if what == "start" and not self.busy:
+            self._start(now_ms)
+        elif what == "stop" and self.busy:
+            self._events(self.engine.press(en.ABORT, now_ms), now_ms)
 
     def _events(self, events: list, now_ms: int) -> None:
         eng = self.engine
@@ -308,42 +330,11 @@ class App:
             sc.summary(held // 1000, holds, planned, eng.aborted)
 
 
-def _radio(app: App) -> None:
-    """Serve the host tool over BLE and over the USB data port, each if this board can;
-    either may be missing without touching the other, and the timer works with neither."""
-    try:
-        import microcontroller
-        from device_api import DeviceApi
-
-        from stretchcue.protocol.device import DeviceProtocol
-
-        name = "stretchcue-" + "".join("%02x" % b for b in microcontroller.cpu.uid[-3:])
-        api = DeviceApi(app, name)
-    except (ImportError, AttributeError, RuntimeError, OSError, ValueError) as e:
-        app.note = (app.note + "; " if app.note else "") + "no host link: " + str(e)
-        return
-    for kind in ("radio", "USB"):
-        try:
-            proto = DeviceProtocol(api)
-            link: Any = None
-            if kind == "radio":
-                from ble_link import BleLink
-
-                link = BleLink(proto, name)
-            else:
-                from serial_link import SerialLink
-
-                link = SerialLink(proto)  # usb_cdc.data; RuntimeError if boot.py left it off
-            app.attach_radio(link, proto)
-        except (ImportError, RuntimeError, OSError, ValueError) as e:
-            app.note = (app.note + "; " if app.note else "") + "no " + kind + ": " + str(e)
-
-
 def main(hw: Any) -> None:
     """Run forever: sleep until the next deadline, at most half a second."""
     app = App(hw, Store())
     app.boot(ticks_ms())
-    _radio(app)
+    open_links(app)
     while True:
         start = ticks_ms()
         wait = app.step(start)

@@ -69,6 +69,22 @@ class DeviceApi:
             self.app.reload_routines()
         return done
 
+    def start(self, name: str) -> str:
+        """Text mode's ``start``: what button A on the menu does, for ``name`` if given."""
+        if self.app.busy or self.app.requests:
+            raise m.ProtocolError(m.BUSY, "device busy running a session")
+        if name and not self.select(name):
+            raise m.ProtocolError(m.UNKNOWN_ROUTINE, "no routine named '%s'" % name)
+        self.app.requests.append("start")
+        return self.app.name
+
+    def stop(self) -> bool:
+        """Text mode's ``stop``: what A+B does during a session."""
+        if not self.app.busy:
+            return False
+        self.app.requests.append("stop")
+        return True
+
     def log_after(self, cursor: int, max_bytes: int) -> tuple:
         return self.store.log_after(cursor, max_bytes)
 

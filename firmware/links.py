@@ -42,6 +42,14 @@ class Links:
         return True
 
     @property
+    def unlocked(self) -> bool:
+        """Text mode was unlocked with the code (a phone terminal, not the tool)."""
+        for _, proto in self.items:
+            if proto.text.unlocked:
+                return True
+        return False
+
+    @property
     def paired(self) -> bool:
         """Some link completed a pairing since ``enter_pairing``."""
         for _, proto in self.items:
@@ -74,3 +82,34 @@ class Links:
     def close(self) -> None:
         for link, _ in self.items:
             link.close()
+
+
+def open_links(app: Any) -> None:
+    """Serve the host tool over BLE and over the USB data port, each if this board can;
+    either may be missing without touching the other, and the timer works with neither."""
+    try:
+        import microcontroller
+        from device_api import DeviceApi
+
+        from stretchcue.protocol.device import DeviceProtocol
+
+        name = "stretchcue-" + "".join("%02x" % b for b in microcontroller.cpu.uid[-3:])
+        api = DeviceApi(app, name)
+    except (ImportError, AttributeError, RuntimeError, OSError, ValueError) as e:
+        app.note = (app.note + "; " if app.note else "") + "no host link: " + str(e)
+        return
+    for kind in ("radio", "USB"):
+        try:
+            proto = DeviceProtocol(api)
+            link: Any = None
+            if kind == "radio":
+                from ble_link import BleLink
+
+                link = BleLink(proto, name)
+            else:
+                from serial_link import SerialLink
+
+                link = SerialLink(proto)  # usb_cdc.data; RuntimeError if boot.py left it off
+            app.attach_radio(link, proto)
+        except (ImportError, RuntimeError, OSError, ValueError) as e:
+            app.note = (app.note + "; " if app.note else "") + "no " + kind + ": " + str(e)

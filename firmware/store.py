@@ -188,6 +188,21 @@ class Store:
 
     # -- helpers --------------------------------------------------------------
 
+    def forget_keys(self) -> int:
+        """Drop every paired computer's key (the device's own reset); returns how many."""
+        folder = self.root + "/keys"
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return 0
+        for name in names:
+            try:
+                os.remove(folder + "/" + name)
+            except OSError:
+                pass
+        _sync()
+        return len(names)
+
     def _read(self, path: str) -> bytes:
         try:
             with open(path, "rb") as f:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import types
 
-import app as app_module
+import links as links_module
 import pytest
 from app import App
 from hardware import Hardware
@@ -134,7 +134,7 @@ def _modules(monkeypatch, ble: bool, usb: bool):
 def test_radio_brings_up_each_link_it_can(tmp_path, monkeypatch, capsys, ble, usb):
     _modules(monkeypatch, ble, usb)
     a = make(tmp_path)
-    app_module._radio(a)
+    links_module.open_links(a)
     kinds = [type(link).__name__ for link, _ in a.links.items]
     assert kinds == (["BleLink"] if ble else []) + (["SerialLink"] if usb else [])
     protos = [p for _, p in a.links.items]
@@ -174,3 +174,42 @@ def test_a_failing_link_is_dropped_and_the_timer_and_other_link_go_on(tmp_path, 
         now += a.step(now) or 1
     assert a.busy and closed and usb.polls == 50
     assert "link error: AttributeError" in capsys.readouterr().out
+
+
+def test_text_mode_starts_and_stops_a_session_through_the_loop(tmp_path, capsys):
+    from device_api import DeviceApi
+
+    a = make(tmp_path)
+    proto = DeviceProtocol(DeviceApi(a, "stretchcue-test"), urandom)
+    link = FakeLink(proto)
+    a.attach_radio(link, proto)
+    code = press_pair(a, capsys)
+    assert proto.receive(b"unlock " + code.encode() + b"\n") == [b"unlocked: list, start, stop\n"]
+    a.step(10)
+    assert a._last_text == "Pairing: Unlocked"
+    assert proto.receive(b"start\n") == [b"started: " + a.name.encode() + b"\n"]
+    assert a.mode == "message"  # nothing happens inside the protocol call...
+    a.step(20)
+    assert a.busy  # ...the loop starts it, as button A would
+    assert proto.receive(b"start\n") == [b"error: device busy running a session\n"]
+    assert proto.receive(b"stop\n") == [b"stopped\n"]
+    a.step(30)
+    assert not a.busy and a.engine.aborted
+    assert proto.receive(b"stop\n") == [b"error: no session running\n"]
+
+
+def test_both_buttons_on_the_menu_forget_every_paired_computer(tmp_path):
+    from device_api import DeviceApi
+
+    a = make(tmp_path)
+    api = DeviceApi(a, "stretchcue-test")
+    api.key_put(b"H" * 16, b"k" * 32)
+    api.key_put(b"I" * 16, b"k" * 32)
+    a.mode = "menu"
+    a._gesture("AB", 0)
+    a._gesture("B", 0)  # B keeps them
+    assert api.key_get(b"H" * 16) == b"k" * 32 and a.mode == "menu"
+    a._gesture("AB", 0)
+    a._gesture("A", 0)
+    assert api.key_get(b"H" * 16) is None and api.key_get(b"I" * 16) is None
+    assert a._last_text.startswith("Forgotten: 2 computer(s)")
