@@ -24,6 +24,8 @@ from stretchcue.protocol import messages as m
 from stretchcue_host.keys import KeyStore
 from stretchcue_host.transport.base import ConnectionLost, Transport
 
+PAIR_TIMEOUT_S = 30.0
+
 
 class ClientError(Exception):
     """A request failed for a reason the person can act on (message says which)."""
@@ -106,8 +108,8 @@ class DeviceClient:
             raise ClientError("the device sent an unsigned frame inside an authenticated session")
         return f
 
-    async def _reply(self, req: int, expect: int) -> fr.Frame:
-        deadline = time.monotonic() + self.timeout_s
+    async def _reply(self, req: int, expect: int, timeout_s: float | None = None) -> fr.Frame:
+        deadline = time.monotonic() + (timeout_s or self.timeout_s)
         while True:
             try:
                 f = await self._next(deadline)
@@ -121,18 +123,21 @@ class DeviceClient:
                 raise ClientError(f"expected reply 0x{expect:02x}, got 0x{f.ftype:02x}")
             return f
 
-    async def request(self, ftype: int, payload: bytes = b"", expect: int = m.OK) -> fr.Frame:
+    async def request(self, ftype: int, payload: bytes = b"", expect: int = m.OK,
+                      timeout_s: float | None = None, retries: int | None = None) -> fr.Frame:
         """Send and wait for the matching reply, retrying on timeout."""
         self.stats["requests"] += 1
-        for attempt in range(self.retries + 1):
+        timeout_s = timeout_s or self.timeout_s
+        retries = self.retries if retries is None else retries
+        for attempt in range(retries + 1):
             req = await self._send(ftype, payload)
             self.stats["round_trips"] += 1
             try:
-                return await self._reply(req, expect)
+                return await self._reply(req, expect, timeout_s)
             except TimeoutError:
-                if attempt == self.retries:
-                    raise ClientError(f"no answer from the device after {self.retries + 1} "
-                                      f"tries of {self.timeout_s:g} s") from None
+                if attempt == retries:
+                    raise ClientError(f"no answer from the device after {retries + 1} "
+                                      f"tries of {timeout_s:g} s") from None
                 if self.backoff_s:
                     await asyncio.sleep(self.backoff_s * (2 ** attempt))
         raise AssertionError("unreachable")
@@ -154,7 +159,11 @@ class DeviceClient:
         code = code.replace(" ", "").replace("-", "")
         sp = pake.Spake2(b"H", code, self._rand(pake.SECRET_BYTES))
         host_id = self.keys.host_id
-        reply = await self.request(m.PAIR_START, host_id + sp.share(), m.PAIR_REPLY)
+        # The device's side of SPAKE2 is two big modular powers: seconds on a
+        # 64 MHz board.  A resent PAIR_START would be refused (one attempt per
+        # code), so wait long once instead of retrying.
+        reply = await self.request(m.PAIR_START, host_id + sp.share(), m.PAIR_REPLY,
+                                   timeout_s=max(self.timeout_s, PAIR_TIMEOUT_S), retries=0)
         p = reply.payload
         if len(p) < pake.SIZE + 32:
             raise ClientError("short pairing reply")
