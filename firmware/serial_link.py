@@ -12,17 +12,11 @@ spread over several loop ticks and a cue is never held up.
 ``connected`` is the port's own flag: the host has the port open (DTR).  When
 it falls, the protocol hears ``disconnected()``.  A host that closes and
 reopens the port between two loop passes (up to half a second apart while
-idle) leaves no trace in that flag, so the stream itself is watched too:
-every connection of the tool starts with an unsigned HELLO, AUTH_BEGIN or
-PAIR_START, and one arriving while the protocol is authenticated, or any
-unsigned HELLO, ends the previous session first.  Only the person holding
-the cable can do that, and it only ends a session; it grants nothing.
+idle) leaves no trace in that flag; the protocol itself starts over when the
+new host's unsigned AUTH_BEGIN or PAIR_START arrives.
 """
 
 from __future__ import annotations
-
-from stretchcue.protocol import frame as fr
-from stretchcue.protocol import messages as m
 
 try:
     from typing import Any
@@ -35,7 +29,6 @@ except ImportError:
         return x
 
 _READ_MAX = const(600)  # a little more than one whole frame (523 bytes)
-_FRESH = (m.HELLO, m.AUTH_BEGIN, m.PAIR_START)
 
 
 class SerialLink:
@@ -58,11 +51,9 @@ class SerialLink:
         self.protocol = protocol
         self.port = port
         self.bytes_per_poll = bytes_per_poll
-        self._dec = fr.FrameDecoder()
         self._out = b""
         self._was_connected = False
-        self._fresh = True  # nothing received since this connection began
-        self.sessions = 0  # host connections seen (``connected`` rising, or a fresh start)
+        self.sessions = 0  # times a host opened the port
 
     @property
     def connected(self) -> bool:
@@ -80,40 +71,21 @@ class SerialLink:
             return
         if not self._was_connected:
             self._was_connected = True
-            self._fresh = True
             self.sessions += 1
         waiting = port.in_waiting
         if waiting:
             data = port.read(min(waiting, _READ_MAX))
             if data:
-                self._feed(data)
+                replies = self.protocol.receive(data)
+                if replies:
+                    self._out += b"".join(replies)
         if self._out:
             written = port.write(self._out[:self.bytes_per_poll])
             if written:
                 self._out = self._out[written:]
 
-    def _feed(self, data: Any) -> None:
-        proto = self.protocol
-        for item in self._dec.feed(data):
-            if isinstance(item, str):
-                raw = item.encode() + b"\n"
-            else:
-                if not self._fresh and not item.flags & fr.SIGNED and item.ftype in _FRESH and (
-                        item.ftype == m.HELLO or proto.authenticated):
-                    # A new host connection whose opening we did not see.  Only the
-                    # protocol starts over: what follows in our decoder is the new host's.
-                    self._out = b""
-                    proto.disconnected()
-                    self.sessions += 1
-                raw = fr.encode(item.ftype, item.req, item.payload, item.flags, item.version)
-            self._fresh = False
-            replies = proto.receive(raw)
-            if replies:
-                self._out += b"".join(replies)
-
     def _end_session(self) -> None:
         self._out = b""
-        self._dec.reset()
         self.protocol.disconnected()
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ from binascii import crc32
 from proto_api import Host, MemoryDevice, error_code, paired, urandom
 
 from stretchcue import routine, sessionlog
+from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
 from stretchcue.protocol import transfer
 from stretchcue.protocol.device import DeviceProtocol
@@ -240,3 +241,18 @@ def test_unknown_type_and_version():
 
     assert error_code(host.send_raw(fr.encode(m.HELLO, 5, b"", 0, version=9))[0]) == \
         m.BAD_VERSION
+
+
+def test_a_new_host_starts_over_even_if_the_link_missed_the_disconnect():
+    api, dev, first = paired()
+    second = Host(dev)  # same device, no disconnected() in between
+    hello = second.one(m.HELLO)
+    assert hello.flags & fr.SIGNED == 0 and m.load(hello.payload)["authenticated"] is True
+    assert second.auth(first.key).ftype == m.OK
+    assert second.one(m.ROUTINE_LIST).ftype == m.ROUTINES
+    stale = first.frame(m.ROUTINE_LIST)  # the old session is over
+    (reply,) = fr.FrameDecoder().feed(b"".join(dev.receive(stale)))
+    assert reply.ftype == m.ERROR and b'"AUTH_FAILED"' in reply.payload
+    stranger = Host(dev, b"S" * 16)
+    assert error_code(stranger.one(m.ROUTINE_DELETE, b"x")) == m.AUTH_FAILED  # unsigned
+    assert second.one(m.ROUTINE_LIST).ftype == m.ROUTINES  # and the session stands

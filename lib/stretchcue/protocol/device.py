@@ -47,6 +47,7 @@ except ImportError:
 
 PAIRING_MS = const(120_000)
 _OPEN = (m.HELLO, m.STATUS, m.PAIR_START, m.PAIR_CONFIRM, m.AUTH_BEGIN, m.AUTH_PROVE)
+_RESTART = (m.AUTH_BEGIN, m.PAIR_START)  # how every connection of the tool begins
 _BUSY_REFUSED = (m.PUT_BEGIN, m.PUT_COMMIT, m.ROUTINE_SELECT, m.ROUTINE_DELETE)
 
 
@@ -72,6 +73,7 @@ class DeviceProtocol:
         self.session: Any = None
         self.paired_host = b""  # set when a pairing completes, for the firmware's screen
         self.text = TextConsole(api, self._unlock_text)
+        self._signed = False
 
     @property
     def authenticated(self) -> bool:
@@ -99,12 +101,15 @@ class DeviceProtocol:
     def disconnected(self) -> None:
         """The link dropped: forget the connection, keep a half-done upload for resuming."""
         self._dec.reset()
+        self._new_connection()
+        if self._spake is not None:
+            self.leave_pairing()
+
+    def _new_connection(self) -> None:
         self.session = None
         self._nonces = None
         self._host_id = b""
         self.text.unlocked = False
-        if self._spake is not None:
-            self.leave_pairing()
 
     def _unlock_text(self, code: str) -> bool:
         """Text mode's proof of holding the device: the shown code, one guess."""
@@ -122,7 +127,7 @@ class DeviceProtocol:
         return out
 
     def _reply(self, out: list, ftype: int, req: int, payload: Any = b"") -> None:
-        if self.session is not None:
+        if self.session is not None and self._signed:
             out.append(self.session.seal(ftype, req, payload))
         else:
             out.append(fr.encode(ftype, req, payload))
@@ -133,13 +138,18 @@ class DeviceProtocol:
                 raise m.ProtocolError(m.BAD_VERSION, "protocol version %d; this device speaks %d"
                                       % (f.version, fr.VERSION))
             payload = f.payload
-            if self.session is not None and f.flags & fr.SIGNED:
+            self._signed = bool(f.flags & fr.SIGNED)  # answer in kind
+            if self.session is not None and self._signed:
                 try:
                     payload = self.session.open(f)
                 except auth.AuthError as e:
                     raise m.ProtocolError(m.AUTH_FAILED, str(e)) from None
-            elif f.flags & fr.SIGNED:
+            elif self._signed:
                 raise m.ProtocolError(m.NOT_PAIRED, "signed frame without a session")
+            elif self.session is not None and f.ftype in _RESTART:
+                # A link can miss a disconnect (a USB port closed and reopened
+                # between two loop passes): a new host starts over here.
+                self._new_connection()
             elif self.session is not None and f.ftype not in (m.HELLO, m.STATUS):
                 raise m.ProtocolError(m.AUTH_FAILED, "frame is not signed")
             elif f.ftype not in _OPEN:
@@ -275,4 +285,5 @@ class DeviceProtocol:
         self._nonces = None
         auth.check_proof(key, b"H", self._host_id, hn, dn, p)
         self.session = auth.Session(key, b"D", hn, dn)
+        self._signed = True
         self._reply(out, m.OK, req)
