@@ -11,6 +11,7 @@ real client over the bumble central.  Prints figures; asserts nothing.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import threading
 import time
@@ -27,7 +28,8 @@ from stretchcue.protocol import transfer  # noqa: E402
 from stretchcue.protocol.device import DeviceProtocol  # noqa: E402
 from stretchcue_host.client import DeviceClient  # noqa: E402
 from stretchcue_host.keys import KeyStore  # noqa: E402
-from stretchcue_host.transport.bumble_central import BumbleTransport  # noqa: E402
+from stretchcue_host.transport.ble import BleTransport  # noqa: E402
+from stretchcue_host.transport.bleak_bumble import MTU_ENV  # noqa: E402
 from stretchcue_host.vlink.peripheral import NusPeripheral  # noqa: E402
 
 
@@ -66,10 +68,12 @@ async def one(mtu: int, windowed: bool, ports: list[int], tmp: Path) -> list[tup
     log_bytes = len(api.log)
     proto = DeviceProtocol(api, urandom)
     peripheral = NusPeripheral(f"tcp-client:127.0.0.1:{ports[0]}", "stretchcue-bench")
+    peripheral.rx_capacity = transfer.RX_BUFFER  # as firmware/ble_link.py sizes it
     stop = threading.Event()
     thread = threading.Thread(target=serve, args=(peripheral, proto, stop), daemon=True)
     thread.start()
-    link = BumbleTransport(f"tcp-client:127.0.0.1:{ports[1]}", mtu=mtu)
+    os.environ[MTU_ENV] = str(mtu)
+    link = BleTransport(hci=f"tcp-client:127.0.0.1:{ports[1]}")
     client = DeviceClient(link, KeyStore(tmp / f"k{mtu}{windowed}.json"), rand=urandom)
     rows = []
     device_mod.WINDOW = transfer.WINDOW = 8 if windowed else 1

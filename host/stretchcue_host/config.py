@@ -12,12 +12,15 @@ import json
 import tomllib
 from pathlib import Path
 
-TRANSPORTS = ("ble", "usb", "sim")
+#: fixed choices, and prefixes that take an argument (a bumble HCI spec, a serial port)
+TRANSPORTS = ("auto", "ble", "usb", "sim")
+TRANSPORT_PREFIXES = ("bumble:", "usb:")
+TRANSPORT_HELP = "auto, ble, usb, sim, usb:PORT or bumble:SPEC"
 
 # key: (type, default, description)
 KEYS: dict[str, tuple[type, object, str]] = {
     "device": (str, "", "default device name or address (empty: ask or scan)"),
-    "transport": (str, "ble", "how to reach the device: " + ", ".join(TRANSPORTS)),
+    "transport": (str, "auto", "how to reach the device: " + TRANSPORT_HELP),
     "weekly_goal": (int, 5, "sessions per week you aim for (1-21)"),
 }
 
@@ -44,8 +47,9 @@ def check(key: str, value: object) -> object:
         return value
     if not isinstance(value, str):
         raise ConfigError(f"{key} must be text, not {value!r}")
-    if key == "transport" and value not in TRANSPORTS:
-        raise ConfigError(f"transport must be one of {', '.join(TRANSPORTS)}, got {value!r}")
+    if key == "transport" and not (value in TRANSPORTS or any(
+            value.startswith(p) and len(value) > len(p) for p in TRANSPORT_PREFIXES)):
+        raise ConfigError(f"transport must be one of {TRANSPORT_HELP}, got {value!r}")
     if "\n" in value:
         raise ConfigError(f"{key} must be one line")
     return value

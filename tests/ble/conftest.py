@@ -2,7 +2,8 @@
 
 The hub and the simulated device (unmodified firmware, its adafruit_ble
 replaced by a bumble peripheral) each run in their own process; the CLI runs
-in the test process with a bumble central.
+in the test process through plain bleak, with the bumble backend on the rig's
+host radio.
 """
 
 from __future__ import annotations

@@ -11,15 +11,15 @@ from click.testing import CliRunner
 from stretchcue import sessionlog as sl
 from stretchcue_host.cli import main
 from stretchcue_host.routines import load, resolve
+from stretchcue_host.transport.ble import BleTransport
 
 
 @pytest.fixture(scope="module")
 def host(rig, tmp_path_factory):
     import stretchcue_host.transport as tr
-    from stretchcue_host.transport.bumble_central import BumbleTransport
 
     home = tmp_path_factory.mktemp("home")
-    links: list[BumbleTransport] = []
+    links: list[BleTransport] = []
     mp = pytest.MonkeyPatch()
     mp.setenv("STRETCHCUE_BUMBLE_TRANSPORT", rig.host_radio)
     real = tr.open_transport
@@ -32,7 +32,7 @@ def host(rig, tmp_path_factory):
     mp.setattr(tr, "open_transport", spy)
 
     def run(*args):
-        res = CliRunner().invoke(main, ["--home", str(home), *args, "--transport", "bumble"])
+        res = CliRunner().invoke(main, ["--home", str(home), *args, "--transport", "sim"])
         return res
 
     run.home = home
@@ -47,8 +47,8 @@ def test_session_over_the_virtual_radio(rig, host):
     info = json.loads(host("info", "--json").output)
     assert info["state"] == "idle" and info["pairing"] is True and not info["authenticated"]
 
-    found = json.loads(host("scan", "--json", "--timeout", "5").output)
-    assert len(found) == 1 and found[0]["address"]
+    found = json.loads(host("scan", "--json", "--timeout", "1").output)
+    assert len(found) == 1 and found[0]["address"] and found[0]["name"]
 
     refused = host("push", "desk-break")
     assert refused.exit_code == 1 and "not paired" in refused.output
@@ -81,6 +81,8 @@ def test_session_over_the_virtual_radio(rig, host):
     again = json.loads(host("pull", "--json").output)
     assert again["received"] == 0
 
+    assert host.links and all(isinstance(link, BleTransport) and link.hci == rig.host_radio
+                              for link in host.links)
     for link in host.links:
         assert link.mtu == 244
         assert link.writes and max(link.writes) <= link.mtu

@@ -15,14 +15,16 @@ from stretchcue_host.synth import Synth, routine_crc
 
 def test_config_show_set_and_errors(cli):
     res = cli("--json", "config")
-    assert json.loads(res.output) == {"device": "", "transport": "ble", "weekly_goal": 5}
+    assert json.loads(res.output) == {"device": "", "transport": "auto", "weekly_goal": 5}
     assert cli("config", "weekly_goal", "3").exit_code == 0
+    assert cli("config", "transport", "bumble:usb:0").exit_code == 0
     assert cli("config", "transport", "usb").exit_code == 0
     assert json.loads(cli("--json", "config", "weekly_goal").output) == {"weekly_goal": 3}
     assert (cli.home / "config.toml").exists()
     for args, words in ((("config", "weekly_goal", "30"), "between 1 and 21"),
                         (("config", "weekly_goal", "x"), "whole number"),
-                        (("config", "transport", "wifi"), "ble, usb, sim"),
+                        (("config", "transport", "wifi"), "auto, ble, usb, sim"),
+                        (("config", "transport", "bumble:"), "bumble:SPEC"),
                         (("config", "colour", "red"), "unknown key")):
         res = cli(*args)
         assert res.exit_code == 2 and words in res.output

@@ -15,9 +15,9 @@ from stretchcue_host.commands.common import EXIT_BAD_INPUT, fail
 def config(key: str | None, value: str | None, show_path: bool, as_json: bool) -> None:
     """Show all settings, show KEY, or set KEY to VALUE.
 
-    Keys: device (default device), transport (ble, usb or sim), weekly_goal
-    (sessions per week, 1-21, used by stats). Exits 2 on an unknown key or a
-    bad value.
+    Keys: device (default device), transport (auto, ble, usb[:PORT], sim or
+    bumble:SPEC), weekly_goal (sessions per week, 1-21, used by stats). Exits 2
+    on an unknown key or a bad value.
 
     \b
     Examples:

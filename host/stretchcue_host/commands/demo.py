@@ -1,11 +1,12 @@
 """``stretchcue demo``: the whole product in one command, no hardware needed.
 
 The simulated device (the unmodified firmware on a simulated CLUE) comes up
-on a virtual BLE radio (real bumble stacks, linked over loopback); the CLI
-pairs with the code it shows, pushes the default routine, the session runs at
-full speed with scripted presses (a pause, an extended hold, a skipped hold,
-tightness ratings), the log is pulled into a throw-away history, and the
-summary, stats, screenshots and charts come out.
+on a virtual BLE radio (real bumble stacks, linked over loopback); the CLI,
+through plain bleak with its bumble backend on that radio, pairs with the
+code it shows, pushes the default routine, the session runs at full speed
+with scripted presses (a pause, an extended hold, a skipped hold, tightness
+ratings), the log is pulled into a throw-away history, and the summary,
+stats, screenshots and charts come out.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ def demo(out: str, board: str) -> None:
       stretchcue demo
       stretchcue demo --out /tmp/demo --board feather
     """
-    import os
     import shutil
     import tempfile
     from pathlib import Path
@@ -50,9 +50,8 @@ def demo(out: str, board: str) -> None:
     tmp_dir = tempfile.TemporaryDirectory(prefix="stretchcue-demo-")
     with tmp_dir as tmp, Rig(Path(tmp), board) as rig:
         home = Path(tmp) / "home"
-        old_radio = os.environ.get("STRETCHCUE_BUMBLE_TRANSPORT")
-        os.environ["STRETCHCUE_BUMBLE_TRANSPORT"] = rig.host_radio
         base = ["--home", str(home)]
+        radio = f"bumble:{rig.host_radio}"  # plain bleak, over bumble on the virtual radio
 
         def cli(*args: str) -> None:
             try:
@@ -65,9 +64,9 @@ def demo(out: str, board: str) -> None:
                       "B held on its menu: pairing mode")
         code = rig.wait_for(r"pairing code (\d{6})").group(1)
         console.print(f"[bold]2.[/] the device shows {code[:3]} {code[3:]}; pairing")
-        cli("pair", "--code", code, "--transport", "bumble")
+        cli("pair", "--code", code, "--transport", radio)
         console.print("[bold]3.[/] pushing the default routine")
-        cli("push", "lower-back", "--transport", "bumble")
+        cli("push", "lower-back", "--transport", radio)
         rig.press("A")
         rig.wait_for(r"screen: stretchcue \|")
         console.print(f"[bold]4.[/] running the session at full speed, presses: {DEMO_SCRIPT}")
@@ -75,17 +74,13 @@ def demo(out: str, board: str) -> None:
             rig.script(DEMO_SCRIPT)
             rig.wait_for(r"screen: (Well done|Stopped)", timeout_s=120)
         console.print("[bold]5.[/] pulling the log into a fresh history")
-        cli("pull", "--transport", "bumble")
+        cli("pull", "--transport", radio)
         kept = _curate(rig.trace, screens)
         shutil.copy(rig.data / "log.bin", out_dir / "log.bin")
         cli("history")
         cli("stats", "--weeks", "2")
         cli("plot", "--out", str(out_dir / "charts"))
         console.print(f"{kept} distinct screens saved in {screens}")
-        if old_radio is None:
-            os.environ.pop("STRETCHCUE_BUMBLE_TRANSPORT", None)
-        else:
-            os.environ["STRETCHCUE_BUMBLE_TRANSPORT"] = old_radio
     console.print(f"[bold green]done.[/] Everything is in {out_dir}")
 
 

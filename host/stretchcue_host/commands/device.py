@@ -16,7 +16,8 @@ def link_options(fn):
     fn = click.option("--device", "-d", default=None,
                       help="Device name or address (default: config `device`).")(fn)
     fn = click.option("--transport", "-t", default=None,
-                      help="auto, ble, usb[:PORT] or sim (default: config `transport`).")(fn)
+                      help="auto, ble, sim, bumble:SPEC or usb[:PORT] "
+                      "(default: config `transport`).")(fn)
     return fn
 
 
@@ -51,24 +52,20 @@ def scan(timeout_s: float, as_json: bool, transport: str | None, device: str | N
     Examples:
       stretchcue scan --timeout 3
     """
-    from stretchcue.protocol import NUS_SERVICE
+    from stretchcue_host.transport import scan as scan_radio
+    from stretchcue_host.transport.base import ConnectionLost
 
     kind, _ = _link(transport, device)
 
     async def job():
-        if kind in ("sim", "bumble"):
-            from stretchcue_host.transport.bumble_central import BumbleTransport
-
-            link = BumbleTransport(scan_timeout_s=timeout_s)
-            address = await link._find(await link._stack())
-            await link.close()
-            return [{"name": "", "address": str(address)}]
-        from bleak import BleakScanner
-
-        found = await BleakScanner.discover(timeout=timeout_s, service_uuids=[NUS_SERVICE])
-        return [{"name": d.name or "", "address": d.address} for d in found]
+        try:
+            return await scan_radio(kind, timeout_s)
+        except (ConnectionLost, ValueError) as e:  # the reason, not "the link dropped"
+            return str(e)
 
     found = _run(job)
+    if isinstance(found, str):
+        fail(found)
     _emit(found, as_json, "\n".join(f"{d['name']:<24} {d['address']}" for d in found)
           or "no device found: is it on and not connected to something else?")
 

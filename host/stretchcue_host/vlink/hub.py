@@ -24,7 +24,9 @@ async def start(count: int = 2) -> tuple[list[int], list]:
     link = LocalLink()
     ports, keep = [], [link]
     for i in range(count):
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP, not 0: only then does asyncio set TCP_NODELAY on the accepted
+        # connections; without it every ATT round trip waits ~44 ms for a delayed ACK
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.bind(("127.0.0.1", 0))
         ports.append(sock.getsockname()[1])
         transport = await open_tcp_server_transport_with_socket(sock)
