@@ -127,10 +127,14 @@ def test_transport_picks_the_device_by_name_part_and_refuses_other_names(air):
     air.beacon()
 
     async def go():
-        found = BleTransport("TEST", hci=air.host, scan_timeout_s=2)
-        await found.connect()
-        name = found._client.name
-        await found.close()
+        scanner_cls, _ = backends(air.host)
+        found = await BleakScanner.find_device_by_name(NAME, timeout=2, backend=scanner_cls)
+        await scanner_cls.radio.close()
+        assert found is not None and found.address == "F0:5C:00:00:00:01"
+        picked = BleTransport("TEST", hci=air.host, scan_timeout_s=2)
+        await picked.connect()
+        name = picked._client.name
+        await picked.close()
         nobody = BleTransport("heart", hci=air.host, scan_timeout_s=0.3)
         with pytest.raises(ConnectionLost, match="no stretchcue device found matching 'heart'"):
             await nobody.connect()
@@ -172,6 +176,11 @@ def test_every_packet_fits_the_mtu_and_data_arrives_whole_and_in_order(air, mtu,
             assert len(t.notifications) == math.ceil(len(DATA) / (mtu - 3))
             assert max(t.notifications) <= t.mtu
 
+            await client.stop_notify(NUS_TX)
+            p.send(b"late")  # queued on the peripheral before our read goes out
+            await client.read_gatt_char(NUS_TX)
+            assert t.received.empty()
+
             times = []
             for _ in range(11):
                 start = time.perf_counter()
@@ -189,10 +198,9 @@ def test_disconnected_callback_fires_when_the_peripheral_drops_the_link(air):
     async def go():
         scanner_cls, client_cls = backends(Radio(air.host))
         dropped = asyncio.Event()
-        try:
-            found = await BleakScanner.find_device_by_name(NAME, timeout=2, backend=scanner_cls)
-            client = BleakClient(found, disconnected_callback=lambda _c: dropped.set(),
-                                 backend=client_cls)
+        try:  # by address alone, no scan first
+            client = BleakClient("F0:5C:00:00:00:01", backend=client_cls,
+                                 disconnected_callback=lambda _c: dropped.set())
             await client.connect()
             assert client.is_connected
             air.peripheral.disconnect()
