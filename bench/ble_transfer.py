@@ -99,7 +99,7 @@ async def one(mtu: int, windowed: bool, ports: list[int], tmp: Path) -> list[tup
         await client.close()
         stop.set()
         thread.join(5)
-        peripheral.disconnect()
+        peripheral.close()
         device_mod.WINDOW = transfer.WINDOW = 8
     return rows
 

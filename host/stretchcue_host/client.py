@@ -51,7 +51,8 @@ class DeviceClient:
         self.session: auth.Session | None = None
         self.device_id = ""
         self._put_at = 0  # the device's last acknowledged upload offset
-        self.stats = {"requests": 0, "round_trips": 0, "reconnects": 0}
+        self.stats = {"requests": 0, "round_trips": 0, "reconnects": 0, "lost_windows": 0,
+                      "rejected_frames": 0}
 
     # -- plumbing -----------------------------------------------------------------
 
@@ -86,27 +87,34 @@ class DeviceClient:
         return self._req
 
     async def _next(self, deadline: float) -> fr.Frame:
-        """The next frame from the device (signature checked), or TimeoutError."""
-        while not self._pending:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            chunk = await asyncio.wait_for(self.transport.received.get(), left)
-            if chunk is None:
-                self.session = None
-                raise ConnectionLost("the device disconnected")
-            for item in self._dec.feed(chunk):
-                if isinstance(item, fr.Frame):
-                    self._pending.append(item)
-        f = self._pending.pop(0)
-        if self.session is not None and f.flags & fr.SIGNED:
-            try:
-                f.payload = self.session.open(f)
-            except auth.AuthError as e:
-                raise ClientError(f"rejected a frame from the device: {e}") from None
-        elif self.session is not None:
-            raise ClientError("the device sent an unsigned frame inside an authenticated session")
-        return f
+        """The next frame from the device, or TimeoutError.
+
+        Inside a session a frame must carry a good tag and a fresh counter; any
+        other (forged, replayed, unsigned, or an answer to stray bytes) is dropped
+        and counted, so it can neither answer a request nor end the session.
+        """
+        while True:
+            while not self._pending:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError
+                chunk = await asyncio.wait_for(self.transport.received.get(), left)
+                if chunk is None:
+                    self.session = None
+                    raise ConnectionLost("the device disconnected")
+                for item in self._dec.feed(chunk):
+                    if isinstance(item, fr.Frame):
+                        self._pending.append(item)
+            f = self._pending.pop(0)
+            if self.session is None:
+                return f
+            if f.flags & fr.SIGNED:
+                try:
+                    f.payload = self.session.open(f)
+                    return f
+                except auth.AuthError:
+                    pass
+            self.stats["rejected_frames"] += 1
 
     async def _reply(self, req: int, expect: int, timeout_s: float | None = None) -> fr.Frame:
         deadline = time.monotonic() + (timeout_s or self.timeout_s)
@@ -305,10 +313,16 @@ class DeviceClient:
 
     async def pull(self, cursor: int = 0, window: int = 16,
                    progress: Callable[[int], None] | None = None) -> list:
-        """Every log record after ``cursor`` (each once, in order), resuming across drops."""
+        """Every log record after ``cursor`` (each once, in order), resuming across drops.
+
+        A window counts only if all of it arrived (LOG_END says how many records
+        were sent); otherwise it is read again from the last record held.
+        """
         records: list = []
         attempt = 0
+        losses = 0
         while True:
+            got: list = []
             try:
                 req = await self._send(m.LOG_READ, struct.pack("<IB", cursor, window))
                 self.stats["round_trips"] += 1
@@ -320,14 +334,21 @@ class DeviceClient:
                     if f.ftype == m.ERROR:
                         raise m.parse_error(f.payload)
                     if f.ftype == m.LOG_DATA:
-                        for r in sessionlog.scan(f.payload)[0]:
-                            if r.seq > cursor:
-                                records.append(r)
-                                cursor = r.seq
+                        got += sessionlog.scan(f.payload)[0]
                     elif f.ftype == m.LOG_END:
                         break
-                last, _, more = struct.unpack("<IHB", f.payload)
-                cursor = max(cursor, last)
+                _, count, more = struct.unpack("<IHB", f.payload)
+                got = [r for r in got if r.seq > cursor]
+                if len(got) != count:
+                    losses += 1
+                    self.stats["lost_windows"] += 1
+                    if losses > self.retries:
+                        raise ClientError("the log read keeps losing data; move closer to "
+                                          "the device and pull again")
+                    continue
+                records += got
+                if got:
+                    cursor = got[-1].seq
                 if progress:
                     progress(len(records))
                 if not more:

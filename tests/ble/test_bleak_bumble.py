@@ -74,9 +74,7 @@ class Air:
         asyncio.run_coroutine_threadsafe(go(), self.loop).result(10)
 
     def close(self) -> None:
-        p = self.peripheral
-        asyncio.run_coroutine_threadsafe(p._hci.close(), p._loop).result(5)
-        p._loop.call_soon_threadsafe(p._loop.stop)
+        self.peripheral.close()
 
         async def down() -> None:
             for item in self._keep:

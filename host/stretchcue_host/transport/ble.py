@@ -126,7 +126,8 @@ class BleTransport(Transport):
             self._lost()
             raise ConnectionLost(f"write failed: {e}") from None
 
-    async def close(self) -> None:
+    async def disconnect(self) -> None:
+        """End the connection but keep the radio, as walking out of range would."""
         from bleak.exc import BleakError
 
         client, self._client = self._client, None
@@ -134,6 +135,9 @@ class BleTransport(Transport):
             with contextlib.suppress(BleakError, OSError):
                 await client.disconnect()
         self._lost()
+
+    async def close(self) -> None:
+        await self.disconnect()
         if self._radio is not None:
             await self._radio.close()
 

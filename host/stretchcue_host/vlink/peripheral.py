@@ -57,8 +57,20 @@ class NusPeripheral:
             self._rx.clear()
 
     def send(self, data: bytes) -> None:
+        """Queue notifications; one sender task keeps them in order (separate tasks
+        awaiting bumble's flow control could overtake each other)."""
         if self.connected and data:
-            asyncio.run_coroutine_threadsafe(self._notify(bytes(data)), self._loop)
+            self._loop.call_soon_threadsafe(self._outbox.put_nowait, bytes(data))
+
+    def close(self) -> None:
+        """Leave the radio: stop the sender, close the HCI link, end the thread."""
+        async def down() -> None:
+            self._sender.cancel()
+            await self._hci.close()
+
+        asyncio.run_coroutine_threadsafe(down(), self._loop).result(5)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
 
     def start_advertising(self) -> None:
         asyncio.run_coroutine_threadsafe(self._advertise(), self._loop).result(10)
@@ -105,6 +117,8 @@ class NusPeripheral:
         ]))
         dev.advertising_interval_min = dev.advertising_interval_max = 20
         self._dev = dev
+        self._outbox: asyncio.Queue = asyncio.Queue()
+        self._sender = asyncio.get_running_loop().create_task(self._send_all())
         self._conn = None
 
     async def _advertise(self) -> None:
@@ -134,9 +148,19 @@ class NusPeripheral:
         def on_gone(reason) -> None:
             self.connected = False
             self._conn = None
+            while not self._outbox.empty():  # nothing of this link reaches the next
+                self._outbox.get_nowait()
 
         connection.on("connection_att_mtu_update", on_mtu)
         connection.on("disconnection", on_gone)
+
+    async def _send_all(self) -> None:
+        while True:
+            data = await self._outbox.get()
+            try:
+                await self._notify(data)
+            except Exception as e:  # a link gone mid-send must not stop the sender
+                print("radio: notification not sent: %s" % e, flush=True)
 
     async def _notify(self, data: bytes) -> None:
         size = max(20, self.mtu - 3)
