@@ -198,18 +198,27 @@ def test_small_push_is_one_round_trip_and_never_overflows_the_radio_buffer(tmp_p
 def test_push_resumes_where_the_device_is_not_where_the_host_guessed(tmp_path):
     api, dev, link, client = _setup(tmp_path, mtu=244)
     client.retries = 0
-    link.cut_at = link.packets + 21  # in the second window, after one acknowledgement
+    big = NEW + b" " * 3000  # two windows
+    link.cut_at = link.packets + 22  # in the second window, after one acknowledgement
     with pytest.raises(ClientError):
-        asyncio.run(client.push("r", NEW))
+        asyncio.run(client.push("r", big))
     held = dev._put._acked
-    assert 0 < held < len(NEW)  # the device kept what it acknowledged
+    assert 0 < held < len(big)  # the device kept what it acknowledged
     asyncio.run(client.connect())
     asyncio.run(client.authenticate())
     client._put_at = 0  # a fresh host process knows nothing of the earlier attempt
-    before = link.payload_bytes
-    asyncio.run(client.push("r", NEW))
-    assert api.routines["r"] == NEW
-    assert link.payload_bytes - before < len(NEW) + 2000  # resumed, not sent twice over
+    taken = []
+    real = dev._put.data
+
+    def data(offset, chunk):
+        if offset == dev._put.offset:
+            taken.append(offset)
+        return real(offset, chunk)
+
+    dev._put.data = data
+    asyncio.run(client.push("r", big))
+    assert api.routines["r"] == big
+    assert taken[0] == held  # resumed where the device was, not from the host's guess
 
 
 def test_pull_never_steps_over_a_lost_frame(tmp_path):

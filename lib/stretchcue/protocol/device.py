@@ -208,7 +208,7 @@ class DeviceProtocol:
             cursor, window = m.unpack("<IB", p)
             window = max(1, min(window, 16))
             records, more = api.log_after(cursor, window * LOG_FRAME)
-            for chunk in pack_records(records):
+            for chunk in pack_records(records, LOG_FRAME):
                 self._reply(out, m.LOG_DATA, req, chunk)
             last = struct.unpack_from("<I", records[-1], 4)[0] if records else cursor
             self._reply(out, m.LOG_END, req, struct.pack("<IHB", last, len(records),
