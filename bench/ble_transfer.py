@@ -56,7 +56,8 @@ def big_routine() -> bytes:
 
 def settings(mtu: int, windowed: bool) -> dict:
     if windowed:
-        return {"WINDOW": 9, "CHUNK": 480, "LOG_FRAME": 480, "log_window": 16}
+        return {"WINDOW": transfer.WINDOW, "CHUNK": transfer.CHUNK,
+                "LOG_FRAME": transfer.LOG_FRAME, "log_window": transfer.LOG_WINDOW}
     packet = mtu - 3
     room = packet if packet > PUT_OVERHEAD else 2 * packet
     return {"WINDOW": 1, "CHUNK": room - PUT_OVERHEAD, "LOG_FRAME": room - LOG_OVERHEAD,
@@ -72,7 +73,10 @@ def serve(link, stop: threading.Event) -> None:
 
 async def one(mtu: int, windowed: bool, ports: list[int], tmp: Path) -> list[tuple]:
     api = MemoryDevice(free=10_000_000)
-    api.add_records(1400)
+    made = 0
+    while len(api.log) < 64 * 1024:
+        api.add_records(100, first=made + 1)
+        made += 100
     log_bytes = len(api.log)
     proto = DeviceProtocol(api, urandom)
     peripheral = NusPeripheral(f"tcp-client:127.0.0.1:{ports[0]}", "stretchcue-bench")

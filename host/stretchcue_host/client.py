@@ -311,7 +311,7 @@ class DeviceClient:
                         progress(len(data), len(data))
                     return m.load(f.payload)
 
-    async def pull(self, cursor: int = 0, window: int = 16,
+    async def pull(self, cursor: int = 0, window: int = transfer.LOG_WINDOW,
                    progress: Callable[[int], None] | None = None) -> list:
         """Every log record after ``cursor`` (each once, in order), resuming across drops.
 

@@ -33,7 +33,14 @@ from stretchcue.protocol import auth, pake
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
 from stretchcue.protocol.text import TextConsole
-from stretchcue.protocol.transfer import CHUNK, LOG_FRAME, WINDOW, PutReceiver, pack_records
+from stretchcue.protocol.transfer import (
+    CHUNK,
+    LOG_FRAME,
+    LOG_WINDOW,
+    WINDOW,
+    PutReceiver,
+    pack_records,
+)
 
 try:
     from typing import Any
@@ -206,7 +213,7 @@ class DeviceProtocol:
             self._commit(req, out)
         elif t == m.LOG_READ:
             cursor, window = m.unpack("<IB", p)
-            window = max(1, min(window, 16))
+            window = max(1, min(window, LOG_WINDOW))
             records, more = api.log_after(cursor, window * LOG_FRAME)
             for chunk in pack_records(records, LOG_FRAME):
                 self._reply(out, m.LOG_DATA, req, chunk)

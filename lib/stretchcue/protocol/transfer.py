@@ -29,8 +29,8 @@ except ImportError:
 
 WINDOW = const(9)  # chunks per acknowledgement: a 4 KB routine in one
 CHUNK = const(480)  # routine bytes per PUT_DATA frame
-LOG_FRAME = const(480)  # log bytes per LOG_DATA frame
-LOG_WINDOW = const(8)  # LOG_DATA frames per LOG_READ
+LOG_FRAME = const(500)  # log bytes per LOG_DATA frame: 512 less the signature
+LOG_WINDOW = const(16)  # most LOG_DATA frames per LOG_READ
 # Bytes the device's radio buffers unread.  Writes without response have no
 # flow control: one that does not fit is dropped, so the host never has more
 # than PUT_BEGIN + one window + PUT_COMMIT (~4.6 KB) in flight.
