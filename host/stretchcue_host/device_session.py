@@ -63,9 +63,11 @@ def run(coro_fn: Callable[[], Awaitable[T]]) -> T:
         raise DeviceCommandError(_explain(e)) from None
     except (ClientError, KeyStoreError) as e:
         raise DeviceCommandError(str(e)) from None
-    except ConnectionLost:
-        raise DeviceCommandError("the link dropped and could not be re-established; "
-                                 "move closer to the device and try again") from None
+    except ConnectionLost as e:
+        text = str(e) or "the link dropped and could not be re-established"
+        if "?" not in text:  # the radio's own words already say what to check
+            text += "; is the device out of range? move closer and try again"
+        raise DeviceCommandError(text) from None
     except TimeoutError:
         raise DeviceCommandError("the device did not answer in time (out of range, or "
                                  "asleep?); move closer and try again") from None

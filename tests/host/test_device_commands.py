@@ -108,3 +108,15 @@ def test_forget_unpairs_both_sides(cli, device):
     assert cli("forget").exit_code == 0
     assert device.keys == {}
     assert "not paired" in cli("routines").output
+
+
+def test_an_unreachable_radio_says_why_not_just_that_the_link_dropped(cli):
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    res = cli("info", "--transport", f"bumble:tcp-client:127.0.0.1:{port}")
+    assert res.exit_code == 1
+    assert "cannot open bumble HCI transport" in res.output
+    assert "move closer" in res.output
