@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests" / "core"), str(ROOT / "firmware")]
 
+from payloads import big_routine, fill_log  # noqa: E402
 from proto_api import MemoryDevice, urandom  # noqa: E402
 
-from stretchcue import routine  # noqa: E402
 from stretchcue.protocol import device as device_mod  # noqa: E402
 from stretchcue.protocol import transfer  # noqa: E402
 from stretchcue.protocol.device import DeviceProtocol  # noqa: E402
@@ -43,15 +43,6 @@ from stretchcue_host.vlink.peripheral import NusPeripheral  # noqa: E402
 POLL_S = 0.020  # app._LINK_POLL_MS
 PUT_OVERHEAD = 27  # frame 11 + offset 4 + signature 12
 LOG_OVERHEAD = 23  # frame 11 + signature 12
-
-
-def big_routine() -> bytes:
-    cue = "Move slowly, breathe out, let the muscle soften, no bouncing"[:60]
-    data = {"name": "Bench", "defaults": {"reps": 1, "hold_s": 10},
-            "stretches": [{"title": f"Stretch number {i:02d}", "cue": cue, "sides": "both"}
-                          for i in range(12)]}
-    raw = routine.canonical_json(routine.from_dict(data))
-    return raw + b" " * (4096 - len(raw))  # JSON allows trailing space; exactly 4 KB
 
 
 def settings(mtu: int, windowed: bool) -> dict:
@@ -73,11 +64,7 @@ def serve(link, stop: threading.Event) -> None:
 
 async def one(mtu: int, windowed: bool, ports: list[int], tmp: Path) -> list[tuple]:
     api = MemoryDevice(free=10_000_000)
-    made = 0
-    while len(api.log) < 64 * 1024:
-        api.add_records(100, first=made + 1)
-        made += 100
-    log_bytes = len(api.log)
+    log_bytes = fill_log(api)
     proto = DeviceProtocol(api, urandom)
     peripheral = NusPeripheral(f"tcp-client:127.0.0.1:{ports[0]}", "stretchcue-bench")
     ble_fake.install(peripheral)

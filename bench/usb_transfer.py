@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests" / "core"), str(ROOT / "firmware")]
 
+from payloads import big_routine, fill_log  # noqa: E402
 from proto_api import MemoryDevice, urandom  # noqa: E402
 from serial_link import SerialLink  # noqa: E402
 
-from stretchcue import routine  # noqa: E402
 from stretchcue.protocol.device import DeviceProtocol  # noqa: E402
 from stretchcue_host.client import DeviceClient  # noqa: E402
 from stretchcue_host.keys import KeyStore  # noqa: E402
@@ -32,16 +32,6 @@ from stretchcue_host.sim.fakes.usb import PtySerial  # noqa: E402
 from stretchcue_host.transport.serial import SerialTransport  # noqa: E402
 
 POLL_S = 0.020  # app.step's wait while a host is connected
-
-
-def big_routine() -> bytes:
-    """The same 4 KB routine bench/ble_transfer.py pushes."""
-    cue = "Move slowly, breathe out, let the muscle soften, no bouncing"[:60]
-    data = {"name": "Bench", "defaults": {"reps": 1, "hold_s": 10},
-            "stretches": [{"title": f"Stretch number {i:02d}", "cue": cue, "sides": "both"}
-                          for i in range(12)]}
-    raw = routine.canonical_json(routine.from_dict(data))
-    return raw + b" " * (4096 - len(raw))  # JSON allows trailing space; exactly 4 KB
 
 
 def serve(link: SerialLink, stop: threading.Event) -> None:
@@ -53,7 +43,7 @@ def serve(link: SerialLink, stop: threading.Event) -> None:
 
 async def one(per_poll: int, tmp: Path) -> list[tuple]:
     api = MemoryDevice(free=10_000_000)
-    api.add_records(1400)
+    fill_log(api)
     proto = DeviceProtocol(api, urandom)
     port = PtySerial()
     link = SerialLink(proto, port, bytes_per_poll=per_poll)

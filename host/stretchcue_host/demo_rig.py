@@ -2,7 +2,9 @@
 
 A small driver around them that reads the device's console (as a person
 reads its screen) and presses its buttons (stdin), so the demo and the
-end-to-end tests exercise the same real BLE stack the same way.
+end-to-end tests exercise the same real BLE stack the same way.  With
+``usb=True`` the device also gets its USB data port on a pseudo-terminal
+(``usb_port``), for the serial transport's tests.
 """
 
 from __future__ import annotations
@@ -20,9 +22,13 @@ from stretchcue_host.sim.device_dir import prepare
 
 class Rig:
     def __init__(self, folder: Path, board: str = "clue", routine: str = "lower-back",
-                 centrals: int = 1) -> None:
+                 centrals: int = 1, usb: bool = False, script: str = "B_long@1s") -> None:
         self.folder = folder
         self.centrals = centrals
+        self.usb = usb
+        self.boot_script = script
+        self.usb_port = ""
+        self.seen: list[str] = []
         self.board = board
         self.data = folder / "device"
         self.data.mkdir(parents=True, exist_ok=True)
@@ -42,12 +48,15 @@ class Rig:
         dev = subprocess.Popen(
             [sys.executable, "-m", "stretchcue_host.sim.runner", "--board", self.board,
              "--data", str(self.data), "--radio", self.device_radio, "--speed", "1",
-             "--busy-speed", "0", "--keep-running", "--stdin-buttons", "--script", "B_long@1s",
-             "--trace", str(self.trace), "--screenshots", str(self.shots)],
+             "--busy-speed", "0", "--keep-running", "--stdin-buttons",
+             "--script", self.boot_script, "--trace", str(self.trace),
+             "--screenshots", str(self.shots)] + (["--usb-pty"] if self.usb else []),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self._procs.append(dev)
         self._dev = dev
         threading.Thread(target=self._read, daemon=True).start()
+        if self.usb:
+            self.usb_port = self.wait_for(r"usb data port (\S+)").group(1)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -60,10 +69,17 @@ class Rig:
             self.lines.put(line)
 
     def wait_for(self, pattern: str, timeout_s: float = 30.0) -> re.Match:
-        """The next console line matching ``pattern``; queue.Empty if none comes in time."""
+        """The next console line matching ``pattern``; TimeoutError, with the device's
+        last lines, if none comes in time."""
         rx = re.compile(pattern)
         while True:
-            m = rx.search(self.lines.get(timeout=timeout_s))
+            try:
+                line = self.lines.get(timeout=timeout_s)
+            except queue.Empty:
+                raise TimeoutError(f"no console line like {pattern!r} in {timeout_s:g} s; "
+                                   "last lines:\n" + "".join(self.seen[-15:])) from None
+            self.seen.append(line)
+            m = rx.search(line)
             if m:
                 return m
 

@@ -11,75 +11,26 @@ from __future__ import annotations
 
 import json
 import os
-import queue
-import re
 import sqlite3
-import subprocess
-import sys
-import threading
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from stretchcue import sessionlog as sl
 from stretchcue_host.cli import main
+from stretchcue_host.demo_rig import Rig
 from stretchcue_host.keys import KeyStore
 from stretchcue_host.routines import load, resolve
-from stretchcue_host.sim.device_dir import prepare
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs pseudo-terminals")
 
 
-class UsbDevice:
-    """The simulated board in its own process, its console read line by line."""
-
-    def __init__(self, folder: Path) -> None:
-        self.data = folder / "device"
-        self.data.mkdir(parents=True)
-        prepare(self.data, "lower-back")
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "stretchcue_host.sim.runner", "--board", "clue",
-             "--data", str(self.data), "--usb-pty", "--speed", "1", "--busy-speed", "0",
-             "--keep-running", "--stdin-buttons"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        threading.Thread(target=self._read, daemon=True).start()
-        self.port = self.wait_for(r"usb data port (\S+)").group(1)
-
-    def _read(self) -> None:
-        for line in self.proc.stdout:
-            self.lines.put(line)
-
-    def wait_for(self, pattern: str, timeout_s: float = 20.0) -> re.Match:
-        rx = re.compile(pattern)
-        while True:
-            try:
-                line = self.lines.get(timeout=timeout_s)
-            except queue.Empty:
-                raise AssertionError(f"no console line like {pattern!r}; last lines:\n"
-                                     + "".join(self.seen[-15:])) from None
-            self.seen.append(line)
-            m = rx.search(line)
-            if m:
-                return m
-
-    def send(self, command: str) -> None:
-        self.proc.stdin.write(command + "\n")
-        self.proc.stdin.flush()
-
-    def close(self) -> None:
-        self.proc.kill()
-        self.proc.wait(10)
-
-
 @pytest.fixture(scope="module")
 def device(tmp_path_factory):
-    d = UsbDevice(tmp_path_factory.mktemp("usb"))
-    d.wait_for(r"screen: stretchcue \| Lower back")  # booted, at its menu
-    yield d
-    d.close()
+    """The simulated board in its own process, its data port on a pty (no pairing code yet)."""
+    with Rig(tmp_path_factory.mktemp("usb"), usb=True, script="") as rig:
+        rig.wait_for(r"screen: stretchcue \| Lower back")  # booted, at its menu
+        yield rig
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +39,7 @@ def cli(device, tmp_path_factory):
 
     def run(*args, home=home):
         return CliRunner().invoke(main, ["--home", str(home), *args,
-                                         "--transport", f"usb:{device.port}"])
+                                         "--transport", f"usb:{device.usb_port}"])
 
     run.home = home
     return run
@@ -102,7 +53,7 @@ def test_pair_push_run_pull_over_usb(device, cli, tmp_path):
     refused = cli("push", "desk-break")
     assert refused.exit_code == 1 and "not paired" in refused.output
 
-    device.send("press B_long")  # the pairing gesture
+    device.press("B_long")  # the pairing gesture
     code = device.wait_for(r"pairing code (\d{6})").group(1)
     assert json.loads(cli("info", "--json").output)["pairing"] is True
     paired = cli("pair", "--code", code)
@@ -125,10 +76,10 @@ def test_pair_push_run_pull_over_usb(device, cli, tmp_path):
     assert {"name": "desk-break", "size": len(canon), "selected": True}.items() <= \
         next(r for r in listed if r["name"] == "desk-break").items()
 
-    device.send("press A")  # leave the "Paired" message
+    device.press("A")  # leave the "Paired" message
     device.wait_for(r"screen: stretchcue \| Desk break")
     # Start, pause 3 s during the first hold, resume, extend that hold by 10 s.
-    device.send("script A@0s,A@13s,A@16s,B@18s")
+    device.script("A@0s,A@13s,A@16s,B@18s")
     device.wait_for(r"screen: Well done", timeout_s=60)
 
     pulled = cli("pull", "--json")
