@@ -68,13 +68,21 @@ class DeviceClient:
         await self.transport.close()
 
     async def _reconnect(self, attempt: int) -> None:
+        """Connect (and authenticate) again after a drop.  A link that drops again
+        while doing so is tried again, with a growing pause, ``retries`` times."""
         self.stats["reconnects"] += 1
-        if self.backoff_s:
-            await asyncio.sleep(self.backoff_s * (2 ** attempt))
         was_authed = self.session is not None or self.device_id
-        await self.connect()
-        if was_authed and self.keys is not None and self.keys.get(self.device_id):
-            await self.authenticate()
+        for n in range(self.retries + 1):
+            if self.backoff_s:
+                await asyncio.sleep(self.backoff_s * (2 ** (attempt + n)))
+            try:
+                await self.connect()
+                if was_authed and self.keys is not None and self.keys.get(self.device_id):
+                    await self.authenticate()
+                return
+            except (ConnectionLost, TimeoutError):
+                if n == self.retries:
+                    raise
 
     def _frame(self, ftype: int, req: int, payload: bytes) -> bytes:
         if self.session is not None:

@@ -70,7 +70,9 @@ class Cut:
     """Drops the link just before ATT write number ``at_write`` or notification ``at_note``.
 
     Counting is per packet on the air, so a drop can land inside a frame, a
-    window, or between the last data packet and the commit.
+    window, or between the last data packet and the commit.  A drop decided in
+    the notification callback happens in a task; the client's next connect or
+    write waits for it, so it can never land on the connection made after it.
     """
 
     def __init__(self, transport, on_drop=None) -> None:
@@ -81,9 +83,11 @@ class Cut:
         self.at_note: int | None = None
         self.drops = 0
         self.on_drop = on_drop
-        real_write = transport.write
+        self._pending = None
+        real_write, real_connect = transport.write, transport.connect
 
         async def write(data: bytes) -> None:
+            await self._settle()
             for i in range(0, len(data), transport.mtu):
                 self.writes += 1
                 if self.writes == self.at_write:
@@ -92,20 +96,29 @@ class Cut:
                     raise ConnectionLost("dropped by the test")
                 await real_write(data[i:i + transport.mtu])
 
-        transport.write = write
+        async def connect() -> None:
+            await self._settle()
+            await real_connect()
+
+        transport.write, transport.connect = write, connect
         queue = transport.received
         real_put = queue.put_nowait
 
         def put(item) -> None:
-            if item is not None:
+            if item is not None and self._pending is None:
                 self.notes += 1
                 if self.notes == self.at_note:
                     self.at_note = None
-                    asyncio.get_running_loop().create_task(self._drop())
+                    self._pending = asyncio.get_running_loop().create_task(self._drop())
                     return
             real_put(item)
 
         queue.put_nowait = put
+
+    async def _settle(self) -> None:
+        if self._pending is not None:
+            await self._pending
+            self._pending = None
 
     async def _drop(self) -> None:
         self.drops += 1
