@@ -160,8 +160,7 @@ class App:
         self.links.enter_pairing(code, now_ms)
         self._pairing = True
         self.mode = MESSAGE
-        self.screens.message("Pair code", code[:3] + " " + code[3:] + " type it in: "
-                             "stretchcue pair", "any button: cancel")
+        self.screens.pair_code(code)
         print("pairing code", code)
 
     def _message(self, title: str, text: str) -> None:

@@ -127,6 +127,12 @@ class Screens:
         self._show(MESSAGE, title, "\n".join(lines[:6 if self._s == 2 else 3]), "", "", hint)
         self.breath(0)
 
+    def pair_code(self, code: str) -> None:
+        """The 6-digit code as big as the countdown: it is read from across a desk."""
+        self._show(MESSAGE, "Pairing", "type into\nstretchcue pair" if self._s == 2 else
+                   "stretchcue pair", code, "", "any button: cancel")
+        self.breath(0)
+
     def dim(self, dimmed: bool) -> None:
         if self.display is None:
             return
