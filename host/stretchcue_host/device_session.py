@@ -65,7 +65,7 @@ def run(coro_fn: Callable[[], Awaitable[T]]) -> T:
         raise DeviceCommandError(str(e)) from None
     except ConnectionLost as e:
         text = str(e) or "the link dropped and could not be re-established"
-        if "?" not in text:  # the radio's own words already say what to check
+        if not e.local and "?" not in text:  # the radio's own words may say it already
             text += "; is the device out of range? move closer and try again"
         raise DeviceCommandError(text) from None
     except TimeoutError:

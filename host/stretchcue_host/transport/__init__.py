@@ -29,7 +29,7 @@ def _split(spec: str) -> tuple[str, str]:
             from stretchcue_host.transport.base import ConnectionLost
 
             raise ConnectionLost(f"no virtual radio: set {ENV} to its bumble HCI transport, "
-                                 "e.g. tcp-client:127.0.0.1:PORT")
+                                 "e.g. tcp-client:127.0.0.1:PORT", local=True)
         kind = "bumble"
     if kind not in ("ble", "bumble", "usb"):
         raise ValueError(f"unknown transport {spec!r}: use {SPECS}")

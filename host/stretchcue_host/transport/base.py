@@ -12,7 +12,15 @@ import asyncio
 
 
 class ConnectionLost(ConnectionError):
-    """The link to the device dropped (or could not be made)."""
+    """The link to the device dropped (or could not be made).
+
+    ``local``: the cause is on this computer (no radio, a bad setting), so
+    moving closer to the device would not help.
+    """
+
+    def __init__(self, message: str = "", local: bool = False) -> None:
+        super().__init__(message)
+        self.local = local
 
 
 class Transport:

@@ -105,7 +105,8 @@ class BleTransport(Transport):
             if client is not None:
                 with contextlib.suppress(BleakError, OSError):
                     await client.disconnect()
-            raise ConnectionLost(f"could not connect: {e}") from None
+            raise ConnectionLost(f"could not connect: {e}",
+                                 local=str(e).startswith("cannot open")) from None
         self._client, self._rx = client, rx
         self.mtu = max(20, rx.max_write_without_response_size)
         self.connected = client.is_connected
