@@ -155,3 +155,11 @@ def test_forget_removes_the_key():
     assert api.keys == {}
     host.session = None
     assert error_code(host.auth()) == m.NOT_PAIRED
+
+
+def test_poly1305_rfc8439_vector():
+    from stretchcue.protocol import poly1305
+
+    key = bytes.fromhex("85d6be7857556d337f4452fe42d506a80103808afb0db2fd4abff6af4149f51b")
+    tag = poly1305.mac(poly1305.clamp(key[:16]), key[16:], b"Cryptographic Forum Research Group")
+    assert tag == bytes.fromhex("a8061dc1305136c6c22b8baf0c0127a9")

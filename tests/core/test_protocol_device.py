@@ -257,3 +257,14 @@ def test_a_new_host_starts_over_even_if_the_link_missed_the_disconnect():
     stranger = Host(dev, b"S" * 16)
     assert error_code(stranger.one(m.ROUTINE_DELETE, b"x")) == m.AUTH_FAILED  # unsigned
     assert second.one(m.ROUTINE_LIST).ftype == m.ROUTINES  # and the session stands
+
+
+def test_a_log_read_during_a_session_sends_one_frame_per_request():
+    api, dev, host = paired()
+    api.add_records(200)
+    replies = host.call(m.LOG_READ, struct.pack("<IB", 0, 16))
+    assert [r.ftype for r in replies].count(m.LOG_DATA) > 1
+    api.busy = True
+    replies = host.call(m.LOG_READ, struct.pack("<IB", 0, 16))
+    assert [r.ftype for r in replies] == [m.LOG_DATA, m.LOG_END]
+    assert struct.unpack("<IHB", replies[-1].payload)[2] == 1  # more to come

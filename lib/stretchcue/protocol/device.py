@@ -213,7 +213,9 @@ class DeviceProtocol:
             self._commit(req, out)
         elif t == m.LOG_READ:
             cursor, window = m.unpack("<IB", p)
-            window = max(1, min(window, LOG_WINDOW))
+            # During a session one frame per request: each costs the board a signature,
+            # and a whole window in one pass would hold up the next cue.
+            window = 1 if api.busy else max(1, min(window, LOG_WINDOW))
             records, more = api.log_after(cursor, window * LOG_FRAME)
             for chunk in pack_records(records, LOG_FRAME):
                 self._reply(out, m.LOG_DATA, req, chunk)
