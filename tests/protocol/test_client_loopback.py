@@ -18,11 +18,11 @@ OLD = routine.canonical_json(samples.tiny())
 NEW = routine.canonical_json(samples.lower_back()) + b" " * 3000
 
 
-def _setup(tmp_path, mtu=20, records=0):
+def _setup(tmp_path, mtu=20, records=0, link_class=LoopbackTransport):
     api = MemoryDevice()
     api.add_records(records)
     dev = DeviceProtocol(api)
-    link = LoopbackTransport(dev, mtu=mtu)
+    link = link_class(dev, mtu=mtu)
     client = DeviceClient(link, KeyStore(tmp_path / "keys.json"), timeout_s=0.5, backoff_s=0)
 
     async def pair():
@@ -174,16 +174,9 @@ class _Writes(LoopbackTransport):
 def test_small_push_is_one_round_trip_and_never_overflows_the_radio_buffer(tmp_path):
     from stretchcue.protocol.transfer import RX_BUFFER
 
-    api = MemoryDevice()
-    dev = DeviceProtocol(api)
-    link = _Writes(dev)
-    client = DeviceClient(link, KeyStore(tmp_path / "k.json"), timeout_s=0.5, backoff_s=0)
+    api, dev, link, client = _setup(tmp_path, mtu=244, link_class=_Writes)
 
     async def go():
-        await client.connect()
-        dev.enter_pairing("123456")
-        await client.pair("123456")
-        await client.authenticate()
         link.sizes.clear()
         trips = client.stats["round_trips"]
         await client.push("tiny", OLD)
