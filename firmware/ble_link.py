@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from adafruit_ble import BLERadio
 from adafruit_ble.advertising.standard import ProvideServicesAdvertisement
-from adafruit_ble.characteristics.stream import StreamIn
+from adafruit_ble.characteristics.stream import StreamIn, StreamOut
 from adafruit_ble.services.nordic import UARTService
 from adafruit_ble.uuid import VendorUUID
 
-from stretchcue.protocol import NUS_RX
+from stretchcue.protocol import NUS_RX, NUS_TX
 from stretchcue.protocol.transfer import RX_BUFFER
 
 try:
@@ -51,10 +51,39 @@ class _WindowIn(StreamIn):
         self._buffer_size = RX_BUFFER
 
 
+class _Notifier:
+    """Sends each write as one notification."""
+
+    def __init__(self, characteristic: Any) -> None:
+        self._char = characteristic
+
+    def write(self, packet: Any) -> None:
+        self._char.value = packet
+
+
+class _PacketOut(StreamOut):
+    """The TX characteristic, one notification per write.
+
+    adafruit_ble's own cuts every write into 20-byte notifications whatever the
+    MTU, so at MTU 247 a log read would take twelve times the packets.  The
+    caller cuts to the link's ATT payload instead (``_payload_size``).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(uuid=VendorUUID(NUS_TX), timeout=1.0, buffer_size=_ATT_MAX)
+
+    def bind(self, service: Any) -> Any:
+        stream = super().bind(service)
+        char = getattr(stream, "bound_characteristic", None)
+        return stream if char is None else _Notifier(char)
+
+
 class WindowUART(UARTService):
-    """The Nordic UART Service, as any phone terminal knows it, with a deeper RX buffer."""
+    """The Nordic UART Service, as any phone terminal knows it, with a deeper RX buffer
+    and full-size notifications."""
 
     _server_rx = _WindowIn()
+    _server_tx = _PacketOut()
 
 
 class BleLink:

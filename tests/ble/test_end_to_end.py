@@ -87,6 +87,8 @@ def test_session_over_the_virtual_radio(rig, host):
         assert link.mtu == 244
         assert link.writes and max(link.writes) <= link.mtu
         assert max(link.notifications, default=0) <= link.mtu
+    # the device fills its packets (adafruit_ble's own UART write would send 20 bytes each)
+    assert max(n for link in host.links for n in link.notifications) == 244
 
 
 def test_wrong_code_is_refused_and_uses_up_pairing_mode(rig, host):

@@ -46,8 +46,9 @@ class Air:
     def reset_input(self) -> None:
         self.inbox.clear()
 
-    def send(self, data: bytes) -> None:
-        self.sent.append(bytes(data))
+    def notify(self, packet: bytes) -> None:
+        assert len(packet) <= self.mtu - 3, "more than one ATT payload"
+        self.sent.append(bytes(packet))
 
     def start_advertising(self) -> None:
         self.advertising = True
@@ -114,6 +115,7 @@ def test_one_pass_reads_at_most_512_bytes_and_sends_at_most_6_packets(air):
         assert max(air.reads) <= 512
         assert len(air.sent) - before <= link.packets_per_poll
     assert all(len(p) <= air.mtu - 3 for p in air.sent)
+    assert max(len(p) for p in air.sent) == air.mtu - 3  # full packets, not adafruit_ble's 20
     replies = b"".join(air.sent)
     assert replies.count(b"state: idle\n") == 200
     assert sum(1 for f in fr.FrameDecoder().feed(replies) if isinstance(f, fr.Frame)) == 40

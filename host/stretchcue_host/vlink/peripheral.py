@@ -56,6 +56,14 @@ class NusPeripheral:
         with self._lock:
             self._rx.clear()
 
+    def notify(self, packet: bytes) -> None:
+        """Exactly one notification, as ``_bleio`` sends a characteristic's new value:
+        longer than the ATT payload is an error there, so it is one here too."""
+        if len(packet) > self.mtu - 3:
+            raise ValueError("notification of %d bytes; the link's MTU allows %d"
+                             % (len(packet), self.mtu - 3))
+        self.send(packet)
+
     def send(self, data: bytes) -> None:
         """Queue notifications; one sender task keeps them in order (separate tasks
         awaiting bumble's flow control could overtake each other)."""

@@ -66,13 +66,45 @@ def install(peripheral: NusPeripheral) -> None:
                      **kwargs) -> None:
             self._buffer_size = buffer_size
 
+    class _Characteristic:
+        """A bound characteristic: setting ``value`` sends one notification."""
+
+        @property
+        def value(self) -> bytes:
+            return b""
+
+        @value.setter
+        def value(self, data) -> None:
+            peripheral.notify(bytes(data))
+
+    class BoundWriteStream:
+        """As adafruit_ble's: every write goes out in 20-byte notifications, whatever the MTU."""
+
+        def __init__(self, bound_characteristic) -> None:
+            self.bound_characteristic = bound_characteristic
+
+        def write(self, buf) -> None:
+            for i in range(0, len(buf), 20):
+                self.bound_characteristic.value = buf[i:i + 20]
+
+    class StreamOut:
+        def __init__(self, *, uuid=None, timeout: float = 1.0, buffer_size: int = 64,
+                     **kwargs) -> None:
+            self._buffer_size = buffer_size
+
+        def bind(self, service):
+            return BoundWriteStream(_Characteristic())
+
     class UARTService:
-        """Buffers what the host writes the way the firmware sized it (see ble_link)."""
+        """Buffers what the host writes the way the firmware sized it (see ble_link), and
+        sends through whatever TX characteristic the firmware declared."""
 
         _server_rx = StreamIn(buffer_size=512)
+        _server_tx = StreamOut(buffer_size=512)
 
         def __init__(self) -> None:
             peripheral.rx_capacity = type(self)._server_rx._buffer_size
+            self._tx = type(self)._server_tx.bind(self)
 
         @property
         def in_waiting(self) -> int:
@@ -82,7 +114,7 @@ def install(peripheral: NusPeripheral) -> None:
             return peripheral.read(nbytes or peripheral.in_waiting())
 
         def write(self, data: bytes) -> None:
-            peripheral.send(bytes(data))
+            self._tx.write(data)
 
         def reset_input_buffer(self) -> None:
             peripheral.reset_input()
@@ -103,6 +135,8 @@ def install(peripheral: NusPeripheral) -> None:
     chars = types.ModuleType("adafruit_ble.characteristics")
     stream = types.ModuleType("adafruit_ble.characteristics.stream")
     stream.StreamIn = StreamIn
+    stream.StreamOut = StreamOut
+    stream.BoundWriteStream = BoundWriteStream
     uuid = types.ModuleType("adafruit_ble.uuid")
     uuid.VendorUUID = VendorUUID
     for mod in (root, adv, std, services, nordic, chars, stream, uuid):
