@@ -89,10 +89,15 @@ class DeviceClient:
             return self.session.seal(ftype, req, payload)
         return fr.encode(ftype, req, payload)
 
-    async def _send(self, ftype: int, payload: bytes = b"") -> int:
+    def _seal(self, ftype: int, payload: bytes = b"") -> tuple[int, bytes]:
+        """The next request id, and the frame carrying it (signed inside a session)."""
         self._req = self._req % 255 + 1
-        await self.transport.write(self._frame(ftype, self._req, payload))
-        return self._req
+        return self._req, self._frame(ftype, self._req, payload)
+
+    async def _send(self, ftype: int, payload: bytes = b"") -> int:
+        req, frame = self._seal(ftype, payload)
+        await self.transport.write(frame)
+        return req
 
     async def _next(self, deadline: float) -> fr.Frame:
         """The next frame from the device, or TimeoutError.
@@ -254,10 +259,6 @@ class DeviceClient:
                     raise ClientError(f"upload of {name} failed: {e or 'timed out'}") from None
                 await self._reconnect(attempt)
         raise ClientError(f"upload of {name} failed: the device kept losing data")
-
-    def _seal(self, ftype: int, payload: bytes = b"") -> tuple[int, bytes]:
-        self._req = self._req % 255 + 1
-        return self._req, self._frame(ftype, self._req, payload)
 
     async def _put(self, name: str, data: bytes, offset: int,
                    progress: Callable[[int, int], None] | None) -> dict:
