@@ -114,7 +114,7 @@ class App:
             self.note = e.reason
         self.reload_routines()
         for part in self.hw.notes:
-            self.note = (self.note + "; " if self.note else "") + part
+            self.add_note(part)
         start, hold = resume.unfinished(self.store.records)
         if start is not None and start.fields()["routine_crc"] == self.routine_crc:
             index = resume.resume_index(self.routine, hold)
@@ -143,6 +143,10 @@ class App:
             fn(*args)
         except StoreError as e:
             self.note = e.reason
+
+    def add_note(self, text: str) -> None:
+        """Something the menu should mention (a missing part, a damaged file)."""
+        self.note = (self.note + "; " if self.note else "") + text
 
     def attach_radio(self, link: Any, proto: Any) -> None:
         """Serve the host tool over ``link`` (BLE, USB or a simulator's stand-in) too;

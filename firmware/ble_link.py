@@ -121,7 +121,7 @@ class BleLink:
         inner = getattr(conn, "_bleio_connection", None)
         size = getattr(inner, "max_packet_length", 0)
         if size:
-            return max(_DEFAULT_PAYLOAD, min(int(size), _READ_MAX))
+            return max(_DEFAULT_PAYLOAD, min(int(size), _ATT_MAX))
         return _DEFAULT_PAYLOAD
 
     def poll(self, now_ms: int) -> None:

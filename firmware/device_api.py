@@ -28,7 +28,7 @@ class DeviceApi:
         self.app = app
         self.store = app.store
         self.device_id = device_id
-        self.keys_dir = self.store.root + "/keys"
+        self.keys_dir = self.store.keys_dir
 
     @property
     def busy(self) -> bool:

@@ -96,7 +96,7 @@ def open_links(app: Any) -> None:
         name = "stretchcue-" + "".join("%02x" % b for b in microcontroller.cpu.uid[-3:])
         api = DeviceApi(app, name)
     except (ImportError, AttributeError, RuntimeError, OSError, ValueError) as e:
-        app.note = (app.note + "; " if app.note else "") + "no host link: " + str(e)
+        app.add_note("no host link: " + str(e))
         return
     for kind in ("radio", "USB"):
         try:
@@ -112,4 +112,4 @@ def open_links(app: Any) -> None:
                 link = SerialLink(proto)  # usb_cdc.data; RuntimeError if boot.py left it off
             app.attach_radio(link, proto)
         except (ImportError, RuntimeError, OSError, ValueError) as e:
-            app.note = (app.note + "; " if app.note else "") + "no " + kind + ": " + str(e)
+            app.add_note("no " + kind + ": " + str(e))

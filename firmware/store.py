@@ -60,6 +60,7 @@ class Store:
         self.hard_limit = hard_limit
         self.root = root or os.getenv("STRETCHCUE_DATA") or "/stretchcue"
         self.routines_dir = self.root + "/routines"
+        self.keys_dir = self.root + "/keys"  # one file per paired computer (device_api)
         self.log_path = self.root + "/log.bin"
         self.records: list = []
         self.size = 0
@@ -190,14 +191,13 @@ class Store:
 
     def forget_keys(self) -> int:
         """Drop every paired computer's key (the device's own reset); returns how many."""
-        folder = self.root + "/keys"
         try:
-            names = os.listdir(folder)
+            names = os.listdir(self.keys_dir)
         except OSError:
             return 0
         for name in names:
             try:
-                os.remove(folder + "/" + name)
+                os.remove(self.keys_dir + "/" + name)
             except OSError:
                 pass
         _sync()
