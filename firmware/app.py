@@ -77,7 +77,7 @@ class App:
         """Load the selected routine, or fall back to the built-in one and say why."""
         self.note = ""
         self.names = self.store.routine_names()
-        name = self.store.selected() or (self.names[0] if self.names else DEFAULT_NAME)
+        name = self.store.selected() or DEFAULT_NAME
         data = b""
         if name in self.names:
             data = self.store.read_routine(name)

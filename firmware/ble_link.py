@@ -15,6 +15,7 @@ it drops.
 from __future__ import annotations
 
 from adafruit_ble import BLERadio
+from adafruit_ble.advertising import Advertisement
 from adafruit_ble.advertising.standard import ProvideServicesAdvertisement
 from adafruit_ble.characteristics.stream import StreamIn, StreamOut
 from adafruit_ble.services.nordic import UARTService
@@ -99,8 +100,13 @@ class BleLink:
         self.radio = radio if radio is not None else BLERadio()
         self.radio.name = name
         self.uart = WindowUART()
+        # Flags and the 128-bit service UUID fill 21 of a legacy advertisement's 31
+        # bytes; the name goes in the scan response, or the nRF port would send an
+        # extended advertisement that legacy scanners never see.
         self.adv = ProvideServicesAdvertisement(self.uart)
-        self.adv.complete_name = name
+        response = Advertisement()
+        response.complete_name = name
+        self.scan_response = bytes(response)
         self.packets_per_poll = packets_per_poll
         self._out = b""
         self._conn: Any = None
@@ -139,7 +145,7 @@ class BleLink:
                 self.radio.stop_advertising()
         if conn is None:
             if not self.radio.advertising:
-                self.radio.start_advertising(self.adv)
+                self.radio.start_advertising(self.adv, scan_response=self.scan_response)
             return
         waiting = self.uart.in_waiting
         if waiting:

@@ -18,6 +18,11 @@ try:
 except ImportError:
     pass
 
+#: Not a Python name on purpose: a board searches "/" before "/lib" and takes a
+#: folder without ``__init__.py`` for a package, so a data folder named like a
+#: module (it once was "/stretchcue") hides that module and the next boot fails.
+DATA_ROOT = "/stretchcue-data"
+_OLD_ROOT = "/stretchcue"
 _ENOSPC = 28
 _EROFS = 30
 
@@ -58,7 +63,7 @@ class Store:
                  hard_limit: int = sl.HARD_LIMIT) -> None:
         self.soft_limit = soft_limit
         self.hard_limit = hard_limit
-        self.root = root or os.getenv("STRETCHCUE_DATA") or "/stretchcue"
+        self.root = root or os.getenv("STRETCHCUE_DATA") or DATA_ROOT
         self.routines_dir = self.root + "/routines"
         self.keys_dir = self.root + "/keys"  # one file per paired computer (device_api)
         self.log_path = self.root + "/log.bin"

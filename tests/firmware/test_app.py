@@ -50,3 +50,18 @@ def test_random_gestures_in_every_state_never_break_it(tmp_path):
     assert {"menu", "session", "summary"} <= seen
     recs, problems, _ = sl.scan(open(app.store.log_path, "rb").read())
     assert problems == [] and recs
+
+
+def test_a_fresh_install_starts_on_the_default_routine_not_the_first_by_name(tmp_path):
+    from stretchcue_host import installer
+
+    files = installer.plan("clue", installer.source_root(), mpy_cross=None)
+    data = tmp_path / "data"
+    for rel, blob in files:
+        if rel.startswith(installer.DATA_DIR + "/routines/"):
+            (data / "routines").mkdir(parents=True, exist_ok=True)
+            (data / "routines" / rel.rsplit("/", 1)[1]).write_bytes(blob)
+    assert len(list((data / "routines").iterdir())) > 1
+    app, _ = make(tmp_path)
+    assert app.name == "lower-back" and app.routine.name == "Lower back"
+    assert "missing" not in app.note and "damaged" not in app.note

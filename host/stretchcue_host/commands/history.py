@@ -164,14 +164,14 @@ def export(fmt: str, since: str | None, out: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the import summary as JSON.")
 def import_log(file: str, device: str | None, routine_files: tuple[str, ...],
                as_json: bool) -> None:
-    """Import a raw log.bin (copied from CIRCUITPY/stretchcue/ over USB).
+    """Import a raw log.bin (copied from CIRCUITPY/stretchcue-data/ over USB).
 
     Importing the same log twice adds nothing. Exits 1 if some bytes were
     corrupt or a record conflicts with a stored one (nothing is overwritten).
 
     \b
     Examples:
-      stretchcue import-log /media/me/CIRCUITPY/stretchcue/log.bin --device clue
+      stretchcue import-log /media/me/CIRCUITPY/stretchcue-data/log.bin --device clue
     """
     import json
     from pathlib import Path

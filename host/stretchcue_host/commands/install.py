@@ -10,20 +10,30 @@ _BOARD = click.option("--board", required=True, type=click.Choice(["clue", "cpb"
                       help="Which board profile to install as board_profile.py.")
 _SOURCE = click.option("--source", default=None, type=click.Path(file_okay=False),
                        help="Checkout to install from (default: this one).")
-_MPY = click.option("--mpy/--py", "compile_mpy", default=True, show_default=True,
-                    help="Compile the core to .mpy with mpy-cross when it is installed.")
+_MPY_CROSS = click.option(
+    "--mpy-cross", "mpy_cross", default=None, metavar="PATH",
+    help="CircuitPython's own mpy-cross, to install the core as .mpy (MicroPython's is refused: "
+         "a board cannot load its files). Default: CIRCUITPY_MPY_CROSS, or mpy-cross on PATH "
+         "if it is CircuitPython's; otherwise the core is installed as .py.")
+_PY = click.option("--py", "force_py", is_flag=True,
+                   help="Install the core as .py even if a CircuitPython mpy-cross is found.")
 
 
-def _plan(board: str, source: str | None, compile_mpy: bool):
+def _plan(board: str, source: str | None, mpy_cross: str | None, force_py: bool):
+    """(checkout, files, a sentence on how the core was shipped)."""
     from pathlib import Path
 
     from stretchcue_host import installer
 
     root = Path(source) if source else installer.source_root()
     try:
-        return root, installer.plan(board, root, compile_mpy)
+        if force_py:
+            tool, how = None, "core installed as .py (--py)"
+        else:
+            tool, how = installer.find_mpy_cross(mpy_cross)
+        return root, installer.plan(board, root, tool), how
     except installer.InstallError as e:
-        fail(str(e))
+        fail(str(e), EXIT_BAD_INPUT if mpy_cross else 1)
 
 
 def _show(report, as_json: bool, extra: dict) -> None:
@@ -32,7 +42,10 @@ def _show(report, as_json: bool, extra: dict) -> None:
     if as_json:
         click.echo(json.dumps({**report.as_dict(), **extra}, indent=2))
         return
-    click.echo(f"{len(report.written)} files written, {len(report.unchanged)} already up to date")
+    click.echo(f"{len(report.written)} files written, {len(report.unchanged)} already up to date; "
+               f"{extra['core']}")
+    for note in report.notes:
+        click.echo(note)
     for rel, moved in report.kept:
         click.echo(f"kept your {rel} as {moved}")
 
@@ -43,10 +56,11 @@ def _show(report, as_json: bool, extra: dict) -> None:
               help="The CIRCUITPY drive (default: look in the usual mount points).")
 @click.option("--no-libs", is_flag=True, help="Do not install Adafruit libraries with circup.")
 @_SOURCE
-@_MPY
+@_MPY_CROSS
+@_PY
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
 def install(board: str, drive: str | None, no_libs: bool, source: str | None,
-            compile_mpy: bool, as_json: bool) -> None:
+            mpy_cross: str | None, force_py: bool, as_json: bool) -> None:
     """Install firmware, the core, the board profile and routines on a board.
 
     Refuses a drive without boot_out.txt. Never deletes anything; a file of
@@ -65,7 +79,7 @@ def install(board: str, drive: str | None, no_libs: bool, source: str | None,
         target = installer.find_drive(drive)
     except installer.InstallError as e:
         fail(str(e))
-    root, files = _plan(board, source, compile_mpy)
+    root, files, how = _plan(board, source, mpy_cross, force_py)
     try:
         report = installer.write_tree(files, target)
     except installer.InstallError as e:
@@ -77,7 +91,7 @@ def install(board: str, drive: str | None, no_libs: bool, source: str | None,
         libs = {"libraries": message if ok else f"{message}; {installer.retry_hint(target, req)}"}
         if not ok and not wants_json(as_json):
             click.echo(f"warning: {libs['libraries']}", err=True)
-    _show(report, wants_json(as_json), {"drive": str(target), **libs})
+    _show(report, wants_json(as_json), {"drive": str(target), "core": how, **libs})
     if not wants_json(as_json):
         click.echo(f"installed stretchcue for {board} on {target}; the board restarts by itself")
 
@@ -87,9 +101,11 @@ def install(board: str, drive: str | None, no_libs: bool, source: str | None,
 @click.option("--out", required=True, type=click.Path(file_okay=False),
               help="Folder to build the tree in (created if needed).")
 @_SOURCE
-@_MPY
+@_MPY_CROSS
+@_PY
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
-def bundle(board: str, out: str, source: str | None, compile_mpy: bool, as_json: bool) -> None:
+def bundle(board: str, out: str, source: str | None, mpy_cross: str | None, force_py: bool,
+           as_json: bool) -> None:
     """Build the board's file tree in OUT, to copy onto CIRCUITPY by hand.
 
     The Adafruit libraries are not included: install them with circup (the
@@ -107,13 +123,13 @@ def bundle(board: str, out: str, source: str | None, compile_mpy: bool, as_json:
     dest = Path(out)
     if dest.exists() and not dest.is_dir():
         fail(f"{dest} is not a folder", EXIT_BAD_INPUT)
-    root, files = _plan(board, source, compile_mpy)
+    root, files, how = _plan(board, source, mpy_cross, force_py)
     try:
         report = installer.write_tree(files, dest)
     except installer.InstallError as e:
         fail(str(e))
     req = root / "firmware" / "requirements.txt"
-    _show(report, wants_json(as_json), {"out": str(dest),
+    _show(report, wants_json(as_json), {"out": str(dest), "core": how,
                                         "libraries": installer.retry_hint(Path("CIRCUITPY"), req)})
     if not wants_json(as_json):
         click.echo(f"copy everything in {dest} onto CIRCUITPY, then "

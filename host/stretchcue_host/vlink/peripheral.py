@@ -118,6 +118,9 @@ class NusPeripheral:
         dev.add_services([Service(NUS_SERVICE, [rx, self._tx])])
         dev.on("connection", self._on_connection)
         await dev.power_on()
+        # The name stays in the advertising data here, unlike firmware/ble_link.py's
+        # (name in the scan response): bumble's virtual controller answers a scan
+        # with the advertising data, never with scan_response_data.
         dev.advertising_data = bytes(AdvertisingData([
             (AdvertisingData.COMPLETE_LOCAL_NAME, self.name.encode()),
             (AdvertisingData.INCOMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS,

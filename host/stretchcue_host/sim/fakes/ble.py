@@ -119,14 +119,23 @@ def install(peripheral: NusPeripheral) -> None:
         def reset_input_buffer(self) -> None:
             peripheral.reset_input()
 
-    class ProvideServicesAdvertisement:
-        def __init__(self, *services) -> None:
-            self.services = services
+    class Advertisement:
+        def __init__(self) -> None:
             self.complete_name = None
+
+        def __bytes__(self) -> bytes:
+            name = (self.complete_name or "").encode()
+            return bytes((len(name) + 1, 0x09)) + name if name else b""
+
+    class ProvideServicesAdvertisement(Advertisement):
+        def __init__(self, *services) -> None:
+            super().__init__()
+            self.services = services
 
     root = types.ModuleType("adafruit_ble")
     root.BLERadio = BLERadio
     adv = types.ModuleType("adafruit_ble.advertising")
+    adv.Advertisement = Advertisement
     std = types.ModuleType("adafruit_ble.advertising.standard")
     std.ProvideServicesAdvertisement = ProvideServicesAdvertisement
     services = types.ModuleType("adafruit_ble.services")
