@@ -7,7 +7,7 @@ round trips, wall time, and payload efficiency = useful bytes / ATT payload
 capacity used (packets x (MTU-3), both directions).
 
 The device side is the firmware's own ``BleLink`` (over the simulator's
-adafruit_ble stand-in and a bumble peripheral) polled at the firmware's pace
+``_bleio`` stand-in and a bumble peripheral) polled at the firmware's pace
 while a host is connected (every 20 ms, at most 512 bytes read and 6
 notifications sent per pass), so wall times are what the board's loop allows,
 not what the radio could do.  The host is the real client over bleak with the
@@ -35,7 +35,7 @@ from stretchcue.protocol import transfer  # noqa: E402
 from stretchcue.protocol.device import DeviceProtocol  # noqa: E402
 from stretchcue_host.client import DeviceClient  # noqa: E402
 from stretchcue_host.keys import KeyStore  # noqa: E402
-from stretchcue_host.sim.fakes import ble as ble_fake  # noqa: E402
+from stretchcue_host.sim.fakes import bleio  # noqa: E402
 from stretchcue_host.transport.ble import BleTransport  # noqa: E402
 from stretchcue_host.transport.bleak_bumble import MTU_ENV  # noqa: E402
 from stretchcue_host.vlink.peripheral import NusPeripheral  # noqa: E402
@@ -67,7 +67,7 @@ async def one(mtu: int, windowed: bool, ports: list[int], tmp: Path) -> list[tup
     log_bytes = fill_log(api)
     proto = DeviceProtocol(api, urandom)
     peripheral = NusPeripheral(f"tcp-client:127.0.0.1:{ports[0]}", "stretchcue-bench")
-    ble_fake.install(peripheral)
+    bleio.install(peripheral)
     sys.modules.pop("ble_link", None)
     ble_link = importlib.import_module("ble_link")
     link = ble_link.BleLink(proto, "stretchcue-bench")

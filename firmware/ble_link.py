@@ -1,27 +1,27 @@
-"""The device's BLE adapter: advertise the Nordic UART Service, shuttle bytes to the protocol.
+"""The device's BLE adapter: the Nordic UART Service on ``_bleio``, bytes to the protocol.
 
 All protocol logic lives in ``stretchcue.protocol.device``; this file only
-moves bytes, so the simulator can swap in a bumble-backed adapter with the
-same three members (``BleLink(protocol, name)``, ``poll(now_ms)``,
-``connected``).  ``poll`` never waits: it reads what has arrived, queues the
+moves bytes.  ``poll`` never waits: it reads what has arrived, queues the
 replies, and sends at most ``packets_per_poll`` notifications of one ATT
 payload each, so a long log read is spread over several loop ticks and a
 button press is never kept waiting.  Replies wait while more request bytes
 are buffered, so a window's acknowledgements leave as one notification, not
 one packet each.  One connection at a time; advertising restarts as soon as
 it drops.
+
+Why ``_bleio`` and not ``adafruit_ble``: on CircuitPython 10.3's VM importing
+adafruit_ble's BLERadio, standard advertisements and UARTService takes 26 KB
+of heap, a quarter of what a CLUE can spare, for one service with two
+characteristics and one fixed advertisement.  Declared here they cost about
+2 KB, and the two things adafruit_ble did that we had to undo (a 512-byte RX
+buffer that drops an upload window, 20-byte notifications at any MTU) go away.
 """
 
 from __future__ import annotations
 
-from adafruit_ble import BLERadio
-from adafruit_ble.advertising import Advertisement
-from adafruit_ble.advertising.standard import ProvideServicesAdvertisement
-from adafruit_ble.characteristics.stream import StreamIn, StreamOut
-from adafruit_ble.services.nordic import UARTService
-from adafruit_ble.uuid import VendorUUID
+import _bleio
 
-from stretchcue.protocol import NUS_RX, NUS_TX
+from stretchcue.protocol import NUS_RX, NUS_SERVICE, NUS_TX
 from stretchcue.protocol.transfer import RX_BUFFER
 
 try:
@@ -37,76 +37,65 @@ except ImportError:
 _READ_MAX = const(512)
 _ATT_MAX = const(512)
 _DEFAULT_PAYLOAD = const(20)  # ATT MTU 23 - 3
+_ADV_INTERVAL_S = 0.1
 
 
-class _WindowIn(StreamIn):
-    """The RX characteristic with a ring buffer that holds a whole upload window.
+def advertisement() -> bytes:
+    """Flags (LE general discoverable, no BR/EDR) and the service UUID: 21 bytes.
 
-    adafruit_ble sizes the buffer like the characteristic (512 bytes, the ATT
-    limit), and the radio silently drops a write that does not fit, so a
-    window sent back to back would be lost while the loop sleeps.
+    Within a legacy advertisement's 31 bytes; over that, the nRF port sends an
+    extended advertisement that legacy scanners never see.
+    """
+    uuid = bytes(reversed(bytes.fromhex(NUS_SERVICE.replace("-", ""))))
+    return b"\x02\x01\x06\x11\x07" + uuid
+
+
+def scan_response(name: str) -> bytes:
+    """The complete local name (up to 29 bytes), sent to scanners that ask."""
+    raw = name.encode()[:29]
+    return bytes((len(raw) + 1, 0x09)) + raw
+
+
+class NordicUART:
+    """The Nordic UART Service, as every phone terminal knows it.
+
+    RX (the host writes) feeds a ring buffer deep enough for a whole upload
+    window, since the radio drops a write that does not fit while the loop
+    sleeps; TX notifies one ATT payload per ``send``.
     """
 
     def __init__(self) -> None:
-        super().__init__(uuid=VendorUUID(NUS_RX), timeout=1.0, buffer_size=_ATT_MAX)
-        self._buffer_size = RX_BUFFER
+        service = _bleio.Service(_bleio.UUID(NUS_SERVICE))
+        rx = _bleio.Characteristic.add_to_service(
+            service, _bleio.UUID(NUS_RX),
+            properties=_bleio.Characteristic.WRITE | _bleio.Characteristic.WRITE_NO_RESPONSE,
+            read_perm=_bleio.Attribute.NO_ACCESS, write_perm=_bleio.Attribute.OPEN,
+            max_length=_ATT_MAX)
+        self.tx = _bleio.Characteristic.add_to_service(
+            service, _bleio.UUID(NUS_TX), properties=_bleio.Characteristic.NOTIFY,
+            read_perm=_bleio.Attribute.OPEN, write_perm=_bleio.Attribute.NO_ACCESS,
+            max_length=_ATT_MAX)
+        self.rx = _bleio.CharacteristicBuffer(rx, timeout=0, buffer_size=RX_BUFFER)
 
-
-class _Notifier:
-    """Sends each write as one notification."""
-
-    def __init__(self, characteristic: Any) -> None:
-        self._char = characteristic
-
-    def write(self, packet: Any) -> None:
-        self._char.value = packet
-
-
-class _PacketOut(StreamOut):
-    """The TX characteristic, one notification per write.
-
-    adafruit_ble's own cuts every write into 20-byte notifications whatever the
-    MTU, so at MTU 247 a log read would take twelve times the packets.  The
-    caller cuts to the link's ATT payload instead (``_payload_size``).
-    """
-
-    def __init__(self) -> None:
-        super().__init__(uuid=VendorUUID(NUS_TX), timeout=1.0, buffer_size=_ATT_MAX)
-
-    def bind(self, service: Any) -> Any:
-        stream = super().bind(service)
-        char = getattr(stream, "bound_characteristic", None)
-        return stream if char is None else _Notifier(char)
-
-
-class WindowUART(UARTService):
-    """The Nordic UART Service, as any phone terminal knows it, with a deeper RX buffer
-    and full-size notifications."""
-
-    _server_rx = _WindowIn()
-    _server_tx = _PacketOut()
+    def send(self, packet: Any) -> None:
+        """One notification (the value setter takes any buffer; the stub says bytearray)."""
+        self.tx.value = packet
 
 
 class BleLink:
     """One NUS peripheral feeding one ``DeviceProtocol``.
 
-    ``radio`` may be passed in (a desktop stand-in, or a shared BLERadio);
-    by default the board's own adapter is used.
+    ``radio`` is a ``_bleio`` adapter (by default the board's own).
     """
 
     def __init__(self, protocol: Any, name: str, radio: Any = None,
                  packets_per_poll: int = 6) -> None:
         self.protocol = protocol
-        self.radio = radio if radio is not None else BLERadio()
+        self.radio = radio if radio is not None else _bleio.adapter
         self.radio.name = name
-        self.uart = WindowUART()
-        # Flags and the 128-bit service UUID fill 21 of a legacy advertisement's 31
-        # bytes; the name goes in the scan response, or the nRF port would send an
-        # extended advertisement that legacy scanners never see.
-        self.adv = ProvideServicesAdvertisement(self.uart)
-        response = Advertisement()
-        response.complete_name = name
-        self.scan_response = bytes(response)
+        self.uart = NordicUART()
+        self.adv = advertisement()
+        self.scan_response = scan_response(name)
         self.packets_per_poll = packets_per_poll
         self._out = b""
         self._conn: Any = None
@@ -124,8 +113,7 @@ class BleLink:
         return None
 
     def _payload_size(self, conn: Any) -> int:
-        inner = getattr(conn, "_bleio_connection", None)
-        size = getattr(inner, "max_packet_length", 0)
+        size = getattr(conn, "max_packet_length", 0)
         if size:
             return max(_DEFAULT_PAYLOAD, min(int(size), _ATT_MAX))
         return _DEFAULT_PAYLOAD
@@ -145,21 +133,22 @@ class BleLink:
                 self.radio.stop_advertising()
         if conn is None:
             if not self.radio.advertising:
-                self.radio.start_advertising(self.adv, scan_response=self.scan_response)
+                self.radio.start_advertising(self.adv, scan_response=self.scan_response,
+                                             interval=_ADV_INTERVAL_S)
             return
-        waiting = self.uart.in_waiting
+        waiting = self.uart.rx.in_waiting
         if waiting:
-            data = self.uart.read(min(waiting, _READ_MAX))
+            data = self.uart.rx.read(min(waiting, _READ_MAX))
             if data:
                 replies = self.protocol.receive(data)
                 if replies:
                     self._out += b"".join(replies)
         size = self._payload_size(conn)
-        if len(self._out) < size and self.uart.in_waiting:
+        if len(self._out) < size and self.uart.rx.in_waiting:
             return  # more requests are queued: answer them together
         sent = 0
         while self._out and sent < self.packets_per_poll:
-            self.uart.write(self._out[:size])
+            self.uart.send(self._out[:size])
             self._out = self._out[size:]
             sent += 1
 

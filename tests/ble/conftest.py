@@ -1,6 +1,6 @@
 """A real BLE stack with no radio: the demo's rig (bumble hub + simulated device).
 
-The hub and the simulated device (unmodified firmware, its adafruit_ble
+The hub and the simulated device (unmodified firmware, its _bleio
 replaced by a bumble peripheral) each run in their own process; the CLI runs
 in the test process through plain bleak, with the bumble backend on the rig's
 host radio.

@@ -87,7 +87,7 @@ def test_session_over_the_virtual_radio(rig, host):
         assert link.mtu == 244
         assert link.writes and max(link.writes) <= link.mtu
         assert max(link.notifications, default=0) <= link.mtu
-    # the device fills its packets (adafruit_ble's own UART write would send 20 bytes each)
+    # the device fills its packets (adafruit_ble's UART write would send 20 bytes each)
     assert max(n for link in host.links for n in link.notifications) == 244
 
 

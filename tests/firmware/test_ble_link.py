@@ -1,6 +1,6 @@
 """firmware/ble_link.py: what one pass of the loop may do on the radio, and reconnects.
 
-The link runs over the simulator's adafruit_ble stand-in with an in-memory
+The link runs over the simulator's ``_bleio`` stand-in with an in-memory
 peripheral in place of the bumble one, so every poll can be inspected.
 """
 
@@ -17,7 +17,7 @@ from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
 from stretchcue.protocol.device import DeviceProtocol
 from stretchcue.protocol.transfer import RX_BUFFER
-from stretchcue_host.sim.fakes import ble as ble_fake
+from stretchcue_host.sim.fakes import bleio
 
 
 class Air:
@@ -50,8 +50,9 @@ class Air:
         assert len(packet) <= self.mtu - 3, "more than one ATT payload"
         self.sent.append(bytes(packet))
 
-    def start_advertising(self) -> None:
+    def start_advertising(self, data: bytes, scan_response: bytes) -> None:
         self.advertising = True
+        self.advertised = (data, scan_response)
 
     def disconnect(self) -> None:
         self.connected = False
@@ -65,13 +66,10 @@ class Air:
 @pytest.fixture
 def air(monkeypatch):
     a = Air()
-    saved = {k: v for k, v in sys.modules.items() if k.startswith("adafruit_ble")}
-    ble_fake.install(a)
+    monkeypatch.delitem(sys.modules, "_bleio", raising=False)
+    bleio.install(a)
     monkeypatch.delitem(sys.modules, "ble_link", raising=False)
     yield a
-    for k in [k for k in sys.modules if k.startswith("adafruit_ble")]:
-        del sys.modules[k]
-    sys.modules.update(saved)
     sys.modules.pop("ble_link", None)
 
 
@@ -83,7 +81,7 @@ def _link(air):
 
 def test_receive_buffer_holds_a_whole_window_and_advertising_restarts(air):
     link, _ = _link(air)
-    assert air.rx_capacity == RX_BUFFER > 512  # adafruit_ble's own default would drop it
+    assert air.rx_capacity == RX_BUFFER > 512  # adafruit_ble's UART's 512 would drop it
     link.poll(0)
     assert air.advertising
     air.connect()
@@ -115,7 +113,7 @@ def test_one_pass_reads_at_most_512_bytes_and_sends_at_most_6_packets(air):
         assert max(air.reads) <= 512
         assert len(air.sent) - before <= link.packets_per_poll
     assert all(len(p) <= air.mtu - 3 for p in air.sent)
-    assert max(len(p) for p in air.sent) == air.mtu - 3  # full packets, not adafruit_ble's 20
+    assert max(len(p) for p in air.sent) == air.mtu - 3  # full packets, not 20 bytes
     replies = b"".join(air.sent)
     assert replies.count(b"state: idle\n") == 200
     assert sum(1 for f in fr.FrameDecoder().feed(replies) if isinstance(f, fr.Frame)) == 40
@@ -139,33 +137,27 @@ def test_a_reconnect_between_two_passes_ends_the_old_session(air):
     assert reply.ftype == m.ERROR and b"NOT_PAIRED" in reply.payload
 
 
-def test_advertisement_fits_a_legacy_scanner_and_the_name_is_in_the_scan_response():
+def _structures(data: bytes) -> dict:
+    """AD structures (length, type, value) by type, as a scanner reads them."""
+    out, i = {}, 0
+    while i < len(data):
+        n = data[i]
+        out[data[i + 1]] = data[i + 2:i + 1 + n]
+        i += 1 + n
+    assert i == len(data)
+    return out
+
+
+def test_advertisement_fits_a_legacy_scanner_and_the_name_is_in_the_scan_response(air):
     """Over 31 bytes, the nRF port sends an extended advertisement that legacy scanning
-    never sees; this runs the real adafruit_ble classes."""
-    sys.modules.pop("ble_link", None)
-    ble_link = importlib.import_module("ble_link")
-    sys.modules.pop("ble_link", None)
-
-    class Radio:
-        name = ""
-        connected = False
-        connections = ()
-        advertising = False
-
-        def start_advertising(self, adv, scan_response=None, **kwargs):
-            self.sent = (bytes(adv), bytes(scan_response))  # as adafruit_ble does
-            self.advertising = True
-
-    class Proto:
-        def tick(self, now_ms):
-            pass
-
-    radio = Radio()
-    name = "stretchcue-" + "f" * 18  # the longest a scan response holds
-    ble_link.BleLink(Proto(), name, radio=radio).poll(0)
-    adv, scan = radio.sent
-    assert len(adv) <= 31 and len(scan) <= 31
+    never sees."""
     from stretchcue.protocol import NUS_SERVICE
 
-    assert bytes.fromhex(NUS_SERVICE.replace("-", ""))[::-1] in adv
-    assert name.encode() in scan and name.encode() not in adv
+    air.name = "stretchcue-" + "f" * 18  # the longest a scan response holds
+    link, _ = _link(air)
+    link.poll(0)
+    adv, scan = air.advertised
+    assert len(adv) <= 31 and len(scan) <= 31 and not sys.modules["_bleio"].adapter.extended
+    uuid = bytes(reversed(bytes.fromhex(NUS_SERVICE.replace("-", ""))))
+    assert _structures(adv) == {0x01: b"\x06", 0x07: uuid}
+    assert _structures(scan) == {0x09: air.name.encode()}

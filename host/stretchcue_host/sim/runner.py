@@ -142,10 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.stdin_buttons:
         WORLD.listen_stdin()
     if args.radio:
-        from stretchcue_host.sim.fakes import ble
+        from stretchcue_host.sim.fakes import bleio
         from stretchcue_host.vlink.peripheral import NusPeripheral
 
-        ble.install(NusPeripheral(args.radio, f"stretchcue-sim-{args.board}"))
+        bleio.install(NusPeripheral(args.radio, f"stretchcue-sim-{args.board}"))
 
     import importlib.util
     import runpy

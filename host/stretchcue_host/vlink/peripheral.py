@@ -80,7 +80,10 @@ class NusPeripheral:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
 
-    def start_advertising(self) -> None:
+    def start_advertising(self, data: bytes = b"", scan_response: bytes = b"") -> None:
+        """Advertise (what the firmware asked for is kept in ``advertised``; see _setup
+        for why the virtual radio sends its own data)."""
+        self.advertised = (bytes(data), bytes(scan_response))
         asyncio.run_coroutine_threadsafe(self._advertise(), self._loop).result(10)
 
     def disconnect(self) -> None:

@@ -111,6 +111,6 @@ def install(board: str) -> None:
         # As on a board whose boot.py left the data port off (--usb-pty puts one in).
         _module("usb_cdc", data=None, console=None, enable=lambda **k: None,
                 disable=lambda: None)
-    if "adafruit_ble" not in sys.modules:
+    if "_bleio" not in sys.modules:
         # No virtual radio asked for: the firmware must not reach a real adapter.
-        sys.modules["adafruit_ble"] = None  # type: ignore[assignment]
+        sys.modules["_bleio"] = None  # type: ignore[assignment]
