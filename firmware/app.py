@@ -12,7 +12,6 @@ import time
 from binascii import crc32
 
 from adafruit_ticks import ticks_diff, ticks_ms
-from default_routine import DEFAULT_JSON, DEFAULT_NAME
 from links import Links, open_links
 from screens import MENU, MESSAGE, RATE, SESSION, SUMMARY, Screens
 from store import Store, StoreError
@@ -38,6 +37,17 @@ _LINK_POLL_MS = const(20)  # while the host is connected, answer it promptly
 _PHASE_TEXT = ("Get ready", "Breathe in, move in", "Breathe out, sink", "Hold", "Release",
                "Rest", "Switch side", "Rate", "Done")
 _SIDE_TEXT = ("", "Left", "Right")
+DEFAULT_NAME = "lower-back"  # default_routine.DEFAULT_NAME, without loading its JSON
+
+
+def _builtin() -> bytes:
+    """The built-in routine's JSON, read only when needed and not kept loaded (2.5 KB)."""
+    import sys
+
+    from default_routine import DEFAULT_JSON
+
+    sys.modules.pop("default_routine", None)
+    return DEFAULT_JSON
 
 
 class App:
@@ -91,7 +101,7 @@ class App:
             if data:
                 self.note = "'%s' is damaged (%s); using the built-in routine" % (
                     name, e.errors[0][0] if e.errors else "?")
-            name, data = DEFAULT_NAME, DEFAULT_JSON
+            name, data = DEFAULT_NAME, _builtin()
             self.routine = rt.loads(data)
         self.name = name
         self.routine_crc = crc32(data) & 0xFFFFFFFF

@@ -114,8 +114,11 @@ def test_full_flash_is_a_clear_error(store, monkeypatch):
 def test_builtin_default_matches_the_bundled_routine():
     import default_routine
 
+    import app
+
     _, canon = load(resolve("lower-back"))
     assert default_routine.DEFAULT_JSON == canon
+    assert app.DEFAULT_NAME == default_routine.DEFAULT_NAME == "lower-back"
 
 
 def test_full_log_of_unacknowledged_records_says_what_it_dropped(tmp_path):
