@@ -1,6 +1,7 @@
 # Runs inside MicroPython and in CPython (via bench/mp_crypto_speed.py): the time the
-# device's cryptography takes with the pure-Python SHA-256, the one CircuitPython on the
-# nRF52840 uses (it has no hashlib).  Prints "BENCH name median min max reps" lines, in
+# device's cryptography takes with the pure-Python SHA-256, the fallback for a port with
+# no native one (CircuitPython on the nRF52840 has hashlib.new("sha256") since 10.1, which
+# sha256.py uses).  Prints "BENCH name median min max reps" lines, in
 # microseconds per operation.
 import gc
 import sys
@@ -8,6 +9,7 @@ import sys
 from stretchcue.protocol import auth, pake
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import sha256 as _sha
+from stretchcue.protocol import sha256_pure as _pure
 
 try:
     from time import ticks_diff, ticks_us
@@ -33,11 +35,11 @@ except ImportError:
 ROUNDS = 7
 
 # Force the plain-Python compression function: this MicroPython build (and CPython) has
-# hashlib.sha256, CircuitPython on the nRF52840 has not.  sha256.new/hmac/Hmac read the
-# module global ``_native`` on every call, so clearing it switches every user over.
+# hashlib.sha256.  sha256.new/hmac/Hmac read the module global ``_native`` when called
+# (an Hmac keeps the one it was made with), so clearing it switches every user over.
 _hashlib_sha256 = _sha._native
 _sha._native = None
-assert isinstance(_sha.new(b""), _sha.Sha256)
+assert isinstance(_sha.new(b""), _pure.Sha256)
 if _hashlib_sha256 is not None:  # the fallback still agrees with the real thing
     _probe = bytes(range(200))
     assert _sha.sha256(_probe) == _hashlib_sha256(_probe).digest()
@@ -51,8 +53,8 @@ BLOCK = bytes(range(64))
 
 
 def compress_body(reps: int) -> None:
-    h = list(_sha._H0)
-    c = _sha._compress
+    h = list(_pure._H0)
+    c = _pure._compress
     for _ in range(reps):
         c(h, BLOCK)
 
@@ -115,7 +117,7 @@ def spake_body(reps: int) -> None:
 
 
 def spake_hashlib_body(reps: int) -> None:
-    """The same with hashlib's SHA-256 (which the board lacks): the big-integer share."""
+    """The same with hashlib's SHA-256: the big-integer share."""
     _sha._native = _hashlib_sha256
     try:
         spake_body(reps)

@@ -1,8 +1,9 @@
 """Bench: how long the device's cryptography takes with the pure-Python SHA-256.
 
-CircuitPython on the nRF52840 has no ``hashlib``, so ``lib/stretchcue/protocol/
-sha256.py`` falls back to its plain-Python compression function; this bench forces
-that fallback (``sha256._native = None``: the WebAssembly MicroPython build and
+A port with no native SHA-256 makes ``lib/stretchcue/protocol/sha256.py`` fall back to
+the plain-Python compression function in ``sha256_pure.py`` (CircuitPython on the
+nRF52840 has ``hashlib.new("sha256")`` since 10.1 and no longer does); this bench
+forces that fallback (``sha256._native = None``: the WebAssembly MicroPython build and
 CPython both have hashlib) and times, as the median of 7 batches taken in turn with
 the other figures' (so all see the same stretches of a busy machine):
 

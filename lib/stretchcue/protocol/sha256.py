@@ -1,109 +1,61 @@
-"""SHA-256 and HMAC-SHA256 that run where ``hashlib`` does not.
+"""SHA-256 and HMAC-SHA256 from the port's own ``hashlib``, whatever its shape.
 
-CircuitPython on the nRF52840 has no ``hashlib`` and no port has ``hmac``, yet
-pairing and every authenticated frame need HMAC-SHA256.  ``hashlib`` is used
-when present; otherwise a plain-Python compression function does the work.
-``Hmac`` precomputes the padded-key states once per key, so each tag costs two
-compressions fewer than the textbook construction (it matters on a 64 MHz chip).
+No port has ``hmac``, yet pairing and every authenticated frame need HMAC-SHA256.
+``hashlib`` comes in two shapes: ``hashlib.sha256(data)`` (CPython, MicroPython,
+CircuitPython's unix port) and, on every nRF52840 CircuitPython build since 10.1,
+only ``hashlib.new("sha256", data=b"")``, whose objects have ``update``,
+``digest`` and ``digest_size`` but no ``copy``.  Either is used when present;
+only with neither (or when a caller asks for ``pure``) is the plain-Python
+compression function in ``sha256_pure`` imported, about 70 times slower, so a
+board with a native SHA-256 never holds its tables.
 """
 
 from __future__ import annotations
-
-import struct
 
 try:
     from typing import Any
 except ImportError:
     pass
 
-try:
-    import hashlib as _hashlib
 
-    _native: Any = _hashlib.sha256
-except (ImportError, AttributeError):
-    _native = None
+def _find() -> Any:
+    """A function ``data -> hash object`` using the native SHA-256, or None."""
+    try:
+        import hashlib
+    except ImportError:
+        return None
+    sha = getattr(hashlib, "sha256", None)
+    if sha is not None:
+        return sha
+    make = getattr(hashlib, "new", None)
+    if make is None:
+        return None
 
-_K = (
-    0x428A2F98, 0x71374491, 0xB5C0FBCF, 0xE9B5DBA5, 0x3956C25B, 0x59F111F1, 0x923F82A4,
-    0xAB1C5ED5, 0xD807AA98, 0x12835B01, 0x243185BE, 0x550C7DC3, 0x72BE5D74, 0x80DEB1FE,
-    0x9BDC06A7, 0xC19BF174, 0xE49B69C1, 0xEFBE4786, 0x0FC19DC6, 0x240CA1CC, 0x2DE92C6F,
-    0x4A7484AA, 0x5CB0A9DC, 0x76F988DA, 0x983E5152, 0xA831C66D, 0xB00327C8, 0xBF597FC7,
-    0xC6E00BF3, 0xD5A79147, 0x06CA6351, 0x14292967, 0x27B70A85, 0x2E1B2138, 0x4D2C6DFC,
-    0x53380D13, 0x650A7354, 0x766A0ABB, 0x81C2C92E, 0x92722C85, 0xA2BFE8A1, 0xA81A664B,
-    0xC24B8B70, 0xC76C51A3, 0xD192E819, 0xD6990624, 0xF40E3585, 0x106AA070, 0x19A4C116,
-    0x1E376C08, 0x2748774C, 0x34B0BCB5, 0x391C0CB3, 0x4ED8AA4A, 0x5B9CCA4F, 0x682E6FF3,
-    0x748F82EE, 0x78A5636F, 0x84C87814, 0x8CC70208, 0x90BEFFFA, 0xA4506CEB, 0xBEF9A3F7,
-    0xC67178F2,
-)
-_H0 = (0x6A09E667, 0xBB67AE85, 0x3C6EF372, 0xA54FF53A, 0x510E527F, 0x9B05688C, 0x1F83D9AB,
-       0x5BE0CD19)
-_M = 0xFFFFFFFF
+    def by_name(data: Any = b"") -> Any:
+        return make("sha256", data=data)
 
-
-def _compress(h: list, block: Any) -> None:
-    w = list(struct.unpack(">16I", block))
-    for i in range(16, 64):
-        x = w[i - 15]
-        y = w[i - 2]
-        s0 = ((x >> 7 | x << 25) ^ (x >> 18 | x << 14) ^ (x >> 3)) & _M
-        s1 = ((y >> 17 | y << 15) ^ (y >> 19 | y << 13) ^ (y >> 10)) & _M
-        w.append((w[i - 16] + s0 + w[i - 7] + s1) & _M)
-    a, b, c, d, e, f, g, hh = h
-    for i in range(64):
-        s1 = ((e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7)) & _M
-        t1 = (hh + s1 + ((e & f) ^ (~e & g)) + _K[i] + w[i]) & _M
-        s0 = ((a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10)) & _M
-        t2 = (s0 + ((a & b) ^ (a & c) ^ (b & c))) & _M
-        hh = g
-        g = f
-        f = e
-        e = (d + t1) & _M
-        d = c
-        c = b
-        b = a
-        a = (t1 + t2) & _M
-    for i, v in enumerate((a, b, c, d, e, f, g, hh)):
-        h[i] = (h[i] + v) & _M
+    try:
+        by_name(b"")
+    except (ValueError, TypeError, OSError, NotImplementedError):  # no "sha256" in this build
+        return None
+    return by_name
 
 
-class Sha256:
-    """Pure-Python SHA-256 with the hashlib shape: update, copy, digest."""
+_native: Any = _find()
 
-    def __init__(self, data: Any = b"") -> None:
-        self._h = list(_H0)
-        self._buf = b""
-        self._n = 0
-        if data:
-            self.update(data)
 
-    def update(self, data: Any) -> None:
-        self._n += len(data)
-        buf = self._buf + bytes(data)
-        i = 0
-        while len(buf) - i >= 64:
-            _compress(self._h, buf[i:i + 64])
-            i += 64
-        self._buf = buf[i:]
+def _pure() -> Any:
+    from stretchcue.protocol import sha256_pure
 
-    def copy(self) -> Sha256:
-        c = Sha256()
-        c._h = list(self._h)
-        c._buf = self._buf
-        c._n = self._n
-        return c
-
-    def digest(self) -> bytes:
-        c = self.copy()
-        pad = b"\x80" + b"\x00" * ((55 - self._n) % 64) + struct.pack(">Q", self._n * 8)
-        c.update(pad)
-        return struct.pack(">8I", *c._h)
+    return sha256_pure
 
 
 def new(data: Any = b"", pure: bool = False) -> Any:
-    """A SHA-256 object: hashlib's when it exists (unless ``pure``), else ours."""
-    if _native is not None and not pure:
-        return _native(bytes(data))
-    return Sha256(data)
+    """A SHA-256 object (``update``, ``digest``): native when it exists, unless ``pure``."""
+    native = _native
+    if native is not None and not pure:
+        return native(bytes(data))
+    return _pure().Sha256(data)
 
 
 def sha256(data: Any, pure: bool = False) -> bytes:
@@ -111,32 +63,34 @@ def sha256(data: Any, pure: bool = False) -> bytes:
 
 
 class Hmac:
-    """HMAC-SHA256 under one key; ``tag(msg)`` may be called many times."""
+    """HMAC-SHA256 under one key; ``tag(msg)`` may be called many times.
+
+    A native hash object may have no ``copy``, so the padded key blocks are hashed
+    again for every tag (C does that in microseconds); the pure-Python path keeps
+    the hashed pads and copies them instead.
+    """
 
     def __init__(self, key: Any, pure: bool = False) -> None:
         key = bytes(key)
         if len(key) > 64:
             key = sha256(key, pure)
         key = key + b"\x00" * (64 - len(key))
-        self._pure = pure
-        self._key = key
-        self._inner = Sha256(bytes(b ^ 0x36 for b in key)) if self._pure or _native is None \
-            else None
-        self._outer = Sha256(bytes(b ^ 0x5C for b in key)) if self._inner is not None else None
+        self._new: Any = None if pure else _native
+        self._pure: Any = None
+        if self._new is None:
+            self._pure = _pure().Hmac(key)
+        else:
+            self._ipad = bytes(b ^ 0x36 for b in key)
+            self._opad = bytes(b ^ 0x5C for b in key)
 
     def tag(self, msg: Any) -> bytes:
-        if self._inner is None:
-            # hashlib objects in MicroPython have no copy(); hash the pads each time.
-            inner = _native(bytes(b ^ 0x36 for b in self._key))
-            inner.update(bytes(msg))
-            outer = _native(bytes(b ^ 0x5C for b in self._key))
-            outer.update(inner.digest())
-            return outer.digest()
-        i = self._inner.copy()
-        i.update(msg)
-        o = self._outer.copy()  # type: ignore[union-attr]
-        o.update(i.digest())
-        return o.digest()
+        if self._pure is not None:
+            return self._pure.tag(msg)
+        inner = self._new(self._ipad)
+        inner.update(bytes(msg))
+        outer = self._new(self._opad)
+        outer.update(inner.digest())
+        return outer.digest()
 
 
 def hmac(key: Any, msg: Any, pure: bool = False) -> bytes:
