@@ -8,7 +8,7 @@ export SDL_VIDEODRIVER ?= dummy
 export SDL_AUDIODRIVER ?= dummy
 export PYGAME_HIDE_SUPPORT_PROMPT := 1
 
-.PHONY: setup demo test lint mpy micropython typecheck pytest bench clean
+.PHONY: setup demo test lint mpy micropython typecheck pytest boardimage bench clean
 
 setup: $(VENV)/.installed $(NODE_DIR)/node_modules/.installed
 
@@ -24,7 +24,7 @@ $(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json $(NODE_DIR)/packag
 demo: setup
 	$(BIN)/stretchcue demo
 
-test: setup lint mpy micropython typecheck pytest
+test: setup lint mpy micropython typecheck pytest boardimage
 
 lint:
 	$(BIN)/ruff check lib host firmware boards tests bench
@@ -40,6 +40,10 @@ typecheck:
 
 pytest:
 	$(PY) -m pytest
+
+# The firmware booted from its CIRCUITPY layout on CircuitPython's own VM and on MicroPython.
+boardimage:
+	$(PY) tests/boardimage/run.py
 
 bench: setup
 	$(PY) bench/heap_micropython.py

@@ -11,23 +11,9 @@ import hashlib
 import os
 from pathlib import Path
 
-from stretchcue_host.sim.world import WORLD
+from stretchcue_host.sim.world import WORLD, label_texts
 
-
-def label_texts(group) -> list[str]:
-    """Texts of all labels under ``group``, in drawing order."""
-    out = []
-    for item in group if group is not None else ():
-        text = getattr(item, "text", None)
-        if isinstance(text, str):
-            if text:
-                out.append(text)
-        elif hasattr(item, "__iter__") and not hasattr(item, "text"):
-            try:
-                out.extend(label_texts(item))
-            except TypeError:
-                pass
-    return out
+__all__ = ["label_texts", "make_display"]
 
 
 def make_display(width: int, height: int, mono: bool = False):
@@ -67,10 +53,7 @@ def make_display(width: int, height: int, mono: bool = False):
                 png = str(Path(folder) / f"{WORLD.now_ms:09d}-{WORLD.board}.png")
                 pygame.image.save(surface, png)
             lit = sum(1 for i in range(0, len(raw), 3 * 97) if any(raw[i:i + 3]))
-            WORLD.emit("screen", texts=texts, png=png, lit=lit, refresh=self.refreshes)
-            if "under stretch" in texts:
-                WORLD.summary_seen = True
-            WORLD.busy = any(t.startswith(("A pause", "A resume", "A +1")) for t in texts)
+            WORLD.show(texts, png=png, lit=lit, refresh=self.refreshes)
             if WORLD.echo and texts != self._texts:
                 self._texts = texts
                 print(f"[{WORLD.stamp()}] screen: " + " | ".join(t.replace("\n", " ")

@@ -2,6 +2,10 @@
 
 Stand-in modules read and write this one object, so the runner can script
 presses, stop the run and collect what the firmware did, in virtual time.
+
+This file also runs inside MicroPython and CircuitPython's own VM (the board
+image test ships it there with fakes/hw.py, see sim/vm/), so it keeps to what
+those have: no dataclasses, no typing at run time, imports only where used.
 """
 
 from __future__ import annotations
@@ -33,12 +37,14 @@ class World:
         self.sleeps = 0
         self.roles: dict[str, str] = {}
         self.drv2605 = True
+        self.i2c_others: tuple = ()  # more I2C addresses that answer (a display)
         self.displays: list = []
         self.summary_seen = False
         self.busy = False
         self.busy_speed = 0.0
+        self.texts: list = []  # the label texts on screen after the last refresh
+        self.screen_changes = 0
         self._commands: list[str] = []
-        self._t0 = _real_time.monotonic()
 
     # -- clock --------------------------------------------------------------
 
@@ -88,9 +94,9 @@ class World:
         threading.Thread(target=reader, daemon=True).start()
 
     def _take_commands(self) -> None:
-        from stretchcue_host.sim.runner import parse_buttons
-
         while self._commands:
+            from stretchcue_host.sim.runner import parse_buttons
+
             verb, _, arg = self._commands.pop(0).partition(" ")
             if verb == "press":
                 arg += "@0ms"
@@ -99,6 +105,24 @@ class World:
             for at, key, pressed in parse_buttons(arg, self.board):
                 self.presses.append((self.now_ms + at, key, pressed))
             self.presses.sort()
+
+    # -- screen -------------------------------------------------------------
+
+    def show(self, texts: list, **extra: object) -> None:
+        """A display refreshed with these label texts: trace them, and note the summary
+        (the run may stop there) and whether a session is running (busy_speed)."""
+        extra["texts"] = texts
+        self.emit("screen", **extra)
+        if "under stretch" in texts:
+            self.summary_seen = True
+        busy = False
+        for t in texts:
+            if t.startswith("A pause") or t.startswith("A resume") or t.startswith("A +1"):
+                busy = True
+        self.busy = busy
+        if texts != self.texts:
+            self.texts = texts
+            self.screen_changes += 1
 
     # -- trace --------------------------------------------------------------
 
@@ -112,6 +136,22 @@ class World:
     def stamp(self) -> str:
         m, s = divmod(self.now_ms / 1000, 60)
         return f"{int(m):02d}:{s:04.1f}"
+
+
+def label_texts(group) -> list:
+    """Texts of all labels under ``group``, in drawing order (what a person reads)."""
+    out: list = []
+    for item in group if group is not None else ():
+        text = getattr(item, "text", None)
+        if isinstance(text, str):
+            if text:
+                out.append(text)
+        elif hasattr(item, "__iter__") and not hasattr(item, "text"):
+            try:
+                out.extend(label_texts(item))
+            except TypeError:
+                pass
+    return out
 
 
 WORLD = World()

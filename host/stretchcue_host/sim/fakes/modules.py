@@ -40,7 +40,7 @@ def _board(board: str) -> None:
 
     def i2c():
         if "i2c" not in bus:
-            bus["i2c"] = hw.I2C()
+            bus["i2c"] = hw.I2C(attrs["SCL"], attrs["SDA"])
         return bus["i2c"]
 
     attrs["I2C"] = i2c
@@ -76,7 +76,7 @@ def install(board: str) -> None:
     WORLD.board = board
     WORLD.roles = ROLES[board]
     _module("digitalio", DigitalInOut=hw.DigitalInOut, Pull=hw.Pull, Direction=hw.Direction,
-            DriveMode=types.SimpleNamespace(PUSH_PULL=0, OPEN_DRAIN=1))
+            DriveMode=hw.DriveMode)
     _module("pwmio", PWMOut=hw.PWMOut)
     _module("keypad", Keys=hw.Keys, Event=hw.Event, EventQueue=hw.EventQueue)
     _module("busio", I2C=hw.I2C, SPI=hw.SPI)

@@ -1,0 +1,147 @@
+"""The VM's half of the lock-step line protocol with the driver on the desktop.
+
+The firmware's ``time.sleep`` is the only place virtual time passes, so it is
+where the VM and the driver meet: the VM prints one ``@bi sync {...}`` line
+(the time, the screen if it changed, the notifications sent, advertisements
+started) and blocks until the driver answers with one JSON line (button
+presses, a central connecting, its writes, a disconnect, a power cut).  Host
+objects never touch the device's heap: only these lines cross.
+
+While no central is connected and the screen has not changed, the VM runs on
+until the time the driver asked to be woken at.
+
+The heap is sampled here too: at every sleep, before and after the exchange.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from binascii import hexlify, unhexlify
+
+from stretchcue_host.sim.world import WORLD, SimStop
+
+MENU_HINT = "A start  B next"
+
+
+class Heap:
+    """Peak of ``gc.mem_alloc()`` as sampled, overall and per phase; the menu after a
+    collection.  ``base`` is what the VM and the stand-ins held before code.py.
+
+    ``mem_alloc`` counts garbage until a collection, so a board-like figure needs
+    collections as a board's would: CircuitPython's VM collects every
+    ``gc.threshold`` bytes by itself (start.py sets it).  MicroPython's
+    WebAssembly build collects only between calls from JavaScript, never while
+    code.py runs (``gc.collect()`` does nothing there; the heap grows instead), so
+    its ``mem_alloc`` is everything allocated so far: ``sampling`` is off there
+    and ``allocated`` reports that total instead of a peak.
+    """
+
+    def __init__(self) -> None:
+        self.base = 0
+        self.peak = 0
+        self.phase = "boot"
+        self.peaks: dict = {}
+        self.menu = -1
+        self.samples = 0
+        self.sampling = True
+
+    def sample(self) -> None:
+        if not self.sampling:
+            return
+        a = gc.mem_alloc()
+        self.samples += 1
+        if a > self.peak:
+            self.peak = a
+        if a > self.peaks.get(self.phase, 0):
+            self.peaks[self.phase] = a
+
+    def report(self) -> dict:
+        base = self.base
+        if not self.sampling:
+            return {"base": base, "allocated": gc.mem_alloc() - base}
+        return {"base": base, "peak": self.peak - base, "menu": self.menu - base
+                if self.menu >= 0 else -1, "samples": self.samples,
+                "phases": {k: v - base for k, v in self.peaks.items()}}
+
+
+class Link:
+    def __init__(self, io, adapter, rx_uuid: str) -> None:
+        self.io = io
+        self.adapter = adapter
+        self.rx_uuid = rx_uuid
+        self.heap = Heap()
+        self.wake_at = 0
+        self._screens = -1
+        self._adverts = 0
+        self._drops = 0
+        self.syncs = 0
+        self.refused: list = []
+
+    def hello(self) -> dict:
+        return json.loads(self.io.ask("@bi hello"))
+
+    def send(self, kind: str, data: dict) -> None:
+        self.io.send("@bi " + kind + " " + json.dumps(data))
+
+    # -- the clock's hook ---------------------------------------------------------------
+
+    def on_sleep(self, after: bool) -> None:
+        heap = self.heap
+        heap.sample()
+        if not after:
+            if heap.menu < 0 and heap.sampling and MENU_HINT in WORLD.texts:
+                gc.collect()
+                heap.menu = gc.mem_alloc()
+            return
+        a = self.adapter
+        if (a._conn is not None or a.outbox or WORLD.screen_changes != self._screens
+                or len(a.adverts) != self._adverts or a.device_drops != self._drops
+                or WORLD.now_ms >= self.wake_at):
+            self.sync()
+            heap.sample()
+
+    def sync(self) -> None:
+        a = self.adapter
+        req: dict = {"t": WORLD.now_ms}
+        if WORLD.screen_changes != self._screens:
+            self._screens = WORLD.screen_changes
+            req["s"] = WORLD.texts
+        if a.outbox:
+            req["n"] = [hexlify(p).decode() for p in a.outbox]
+            a.outbox.clear()
+        if len(a.adverts) != self._adverts:
+            req["adv"] = [[hexlify(d).decode(), hexlify(s).decode(), c]
+                          for d, s, c in a.adverts[self._adverts:]]
+            self._adverts = len(a.adverts)
+        if a.device_drops != self._drops:
+            self._drops = a.device_drops
+            req["dropped_by_device"] = True
+        if self.refused:
+            req["refused"] = self.refused
+            self.refused = []
+        self.syncs += 1
+        reply = self.io.ask("@bi sync " + json.dumps(req))
+        self.apply(json.loads(reply))
+
+    def apply(self, cmd: dict) -> None:
+        """Do what the driver asks, in the order a radio would: connect, writes, drop."""
+        a = self.adapter
+        presses = cmd.get("p")
+        if presses:
+            for p in presses:
+                WORLD.presses.append((p[0], p[1], p[2]))
+            WORLD.presses.sort()
+        if "phase" in cmd:
+            self.heap.phase = cmd["phase"]
+        if "c" in cmd and not a.peer_connect(cmd["c"]):
+            self.refused.append("connect")
+        for h in cmd.get("w", ()):
+            if not a.peer_write(self.rx_uuid, unhexlify(h)):
+                self.refused.append("write")
+            self.heap.sample()
+        if cmd.get("d"):
+            a.drop(a._conn)
+        self.wake_at = cmd.get("wake", WORLD.now_ms + 60000)
+        if "stop" in cmd:
+            raise SimStop(cmd["stop"])

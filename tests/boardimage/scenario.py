@@ -1,0 +1,256 @@
+"""One board on one VM: the life of a freshly installed device, checked step by step.
+
+First boot (boot.py, then code.py): the menu offers the default routine; the
+whole session runs on the virtual clock with a pause, a +10 s, a skip and a
+rating, to the summary; B held on the menu shows a pairing code; the real
+host client pairs over the radio, pushes a routine, selects it and pulls the
+log; the pushed routine starts, and the power is cut in its second hold.
+Second boot, a new VM process on the same drive: the session resumes by
+itself and runs to its summary.  Then the log on the drive must tell exactly
+that story, and the host must have pulled exactly what the device had logged.
+
+The data folder is created at the drive's root by the firmware itself, so a
+folder named like a package in /lib (the old "/stretchcue") makes the second
+boot's imports fail, as on a board.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import traceback
+from pathlib import Path
+
+from image import build_image
+from vmproc import Vm, VmEnded, VmTransport, until
+
+from stretchcue import sessionlog as sl
+from stretchcue.protocol import NUS_RX, NUS_SERVICE
+from stretchcue_host.client import DeviceClient
+from stretchcue_host.keys import KeyStore
+from stretchcue_host.routines import load, resolve
+from stretchcue_host.sim.fakes.modules import ROLES, STUB_BOARDS, _pin_names
+from stretchcue_host.sim.runner import parse_buttons
+
+SESSION_SCRIPT = "A@1s,A@30s,A@45s,B@60s,B_long@210s,A@425s,B@427s"
+MENU_HINT = "A start  B next"
+SUMMARY = "under stretch"
+BUSY = ("A pause", "A resume")
+ATT_MTU = {"clue": 247, "cpb": 23, "feather": 185}
+DISPLAY = {"clue": [240, 240]}  # board.DISPLAY; the others build theirs
+I2C_OTHERS = {"feather": [0x3C]}  # the OLED FeatherWing answers on the shared bus
+EPOCH = 1_767_225_600  # 2026-01-01, the RTC's time at power-up
+PUSHED = "quick"  # the bundled desk-break routine, pushed again under this name
+
+
+class Result:
+    def __init__(self, board: str, vm: str) -> None:
+        self.board = board
+        self.vm = vm
+        self.checks: list[tuple[str, bool, str]] = []
+        self.heap: dict = {}
+        self.seconds = 0.0
+        self.syncs = 0
+
+    def check(self, name: str, ok, detail="") -> bool:
+        self.checks.append((name, bool(ok), "" if ok else str(detail)))
+        return bool(ok)
+
+    @property
+    def failed(self) -> list:
+        return [c for c in self.checks if not c[1]]
+
+
+def config(board: str, vm_path, presses: str, heap_sampling: bool) -> dict:
+    return {
+        "vm": vm_path, "board": board, "board_id": STUB_BOARDS[board], "pins": _pin_names(board),
+        "roles": ROLES[board], "drv2605": True, "i2c_others": I2C_OTHERS.get(board, []),
+        "display": DISPLAY.get(board), "epoch": EPOCH, "until_ms": 3 * 3600 * 1000,
+        "presses": parse_buttons(presses, board), "uid": "5c0ffee5000000%02x" % len(board),
+        "ble_name": "CIRCUITPY%04x" % (0xB000 + len(board)), "rx_uuid": NUS_RX.lower(),
+        "gc_threshold": 4096, "heap_sampling": heap_sampling,
+    }
+
+
+async def host_session(client: DeviceClient, code: str, data: bytes, did: dict) -> dict:
+    """What `stretchcue pair`, `push --select` and `pull` do, step by step."""
+    did["step"] = "connect"
+    await client.connect()
+    did["step"] = "pair"
+    did["device"] = await client.pair(code)
+    did["step"] = "authenticate"
+    await client.authenticate()
+    did["step"] = "info"
+    did["info"] = await client.info()
+    did["step"] = "push"
+    did["push"] = await client.push(PUSHED, data)
+    did["step"] = "select"
+    await client.select(PUSHED)
+    did["step"] = "list"
+    did["routines"] = await client.routines()
+    did["step"] = "pull"
+    did["pulled"] = await client.pull(0)
+    did["step"] = "close"
+    await client.close()
+    did["step"] = "done"
+    return did
+
+
+def _clean(res: Result, vm: Vm, what: str, reason: str) -> None:
+    ended = vm.end is not None and vm.end.get("reason") == reason
+    res.check(f"{what}: the firmware raised nothing", ended, vm.describe_end())
+    res.check(f"{what}: no error on the console", not vm.notable, "\n".join(vm.notable[:5]))
+    radio = (vm.end or {}).get("radio", {})
+    res.check(f"{what}: the radio dropped, cut and refused nothing",
+              radio and not (radio["dropped"] or radio["stalls"] or radio["cut"]
+                             or radio["refused"]), radio)
+    if vm.end:
+        res.heap[what] = vm.end.get("heap", {})
+        res.syncs += vm.end.get("syncs", 0)
+
+
+async def first_boot(res: Result, vm: Vm, work: Path) -> dict:
+    await vm.start()
+    await until(vm, lambda: vm.texts, "the first screen")
+    res.check("boot.py runs and leaves the drive writable to code.py",
+              vm.boot.get("writable") and "error" not in vm.boot, vm.boot.get("error", vm.boot))
+    res.check("boots to the menu", MENU_HINT in vm.texts, vm.texts)
+    res.check("a fresh install offers the default routine (Lower back)",
+              "Lower back" in vm.texts, vm.texts)
+    adv, sr = (vm.adverts[0][0], vm.adverts[0][1]) if vm.adverts else (b"", b"")
+    nus = bytes(reversed(bytes.fromhex(NUS_SERVICE.replace("-", ""))))
+    res.check("advertises the UART service and its name in legacy 31-byte packets",
+              vm.adverts and len(adv) <= 31 and len(sr) <= 31 and nus in adv
+              and b"stretchcue-" in adv + sr, f"advertisement {adv.hex()} scan response {sr.hex()}")
+
+    vm.phase("session")
+    await until(vm, lambda: SUMMARY in vm.texts, "the summary")
+    res.check("the whole session runs to the summary", "Well done" in vm.texts, vm.texts)
+
+    vm.phase("pairing")
+    vm.press("A@500ms,B_long@2s")
+    await until(vm, lambda: vm.codes, "a pairing code")
+    code = vm.codes[-1]
+    await until(vm, lambda: code in vm.texts, "the pairing code on the screen")
+    res.check("B held on the menu shows the pairing code", code in vm.texts, vm.texts)
+
+    vm.phase("radio")
+    transport = VmTransport(vm, ATT_MTU[vm.board])
+    client = DeviceClient(transport, KeyStore(work / "keys.json"), timeout_s=30.0,
+                          retries=1, backoff_s=0)
+    _, pushed = load(resolve("desk-break"))
+    did: dict = {"step": "start"}
+    task = asyncio.create_task(host_session(client, code, pushed, did))
+    try:
+        await until(vm, lambda: task.done(), "the host's pair, push and pull", transport, task)
+    finally:
+        if not task.done():
+            task.cancel()
+    error = task.exception() if task.done() and not task.cancelled() else None
+    res.check("the host pairs, pushes and selects a routine, and pulls the log over the radio",
+              error is None and did["step"] == "done",
+              f"failed at {did['step']}: {type(error).__name__}: {error}")
+    if error is None:
+        res.check("the device names itself as it advertises", did["device"].startswith(
+            "stretchcue-") and did["info"].get("board") == vm.board, did.get("info"))
+        from binascii import crc32
+
+        res.check("the pushed routine arrives whole and selected",
+                  did["push"].get("size") == len(pushed)
+                  and did["push"].get("crc") == crc32(pushed)
+                  and any(r["name"] == PUSHED and r["selected"] for r in did["routines"]),
+                  (did["push"], did["routines"]))
+    pull_end = vm.t
+
+    vm.phase("menu")
+    vm.press("A@500ms,A@2s")
+    await until(vm, lambda: any(t.startswith(BUSY) for t in vm.texts), "the pushed routine")
+    res.check("the menu then offers the pushed routine, and it starts",
+              any(MENU_HINT in tx and "Desk break" in tx for t, tx in vm.screens if t > pull_end)
+              and "Neck side bend" in vm.texts, vm.texts)
+    vm.phase("session")
+    holds: set = set()
+
+    def second_hold() -> bool:
+        if "Hold" in vm.texts:
+            holds.add(tuple(vm.texts[:2]))
+        return len(holds) >= 2
+
+    await until(vm, second_hold, "the second hold of the pushed routine")
+    vm.stop("power cut")
+    await vm.close()
+    _clean(res, vm, "first boot", "power cut")
+    return did
+
+
+async def second_boot(res: Result, vm: Vm) -> None:
+    await vm.start()
+    await until(vm, lambda: vm.texts, "the first screen after the power cut")
+    res.check("after a power cut mid-session the next boot resumes it by itself",
+              any(t.startswith(BUSY) for t in vm.texts), vm.texts)
+    vm.phase("resumed")
+    await until(vm, lambda: SUMMARY in vm.texts, "the resumed session's summary")
+    vm.stop("done")
+    await vm.close()
+    _clean(res, vm, "second boot", "done")
+
+
+def check_log(res: Result, image: Path, did: dict) -> None:
+    logs = [p for p in image.rglob("log.bin") if p.relative_to(image).parts[0] != "lib"]
+    if not res.check("the firmware keeps one session log on the drive", len(logs) == 1, logs):
+        return
+    recs, problems, _ = sl.scan(logs[0].read_bytes())
+    res.check("the log reads back whole", not problems, problems)
+    kinds = [r.rtype for r in recs]
+    if not res.check("the log holds both sessions", kinds.count(sl.END) == 2,
+                     [r.name for r in recs]):
+        return
+    first = recs[:kinds.index(sl.END) + 1]
+    holds = [r.fields() for r in first if r.rtype == sl.HOLD]
+    routine, _ = load(resolve("lower-back"))
+    planned = sum(st.reps * len(st.side_codes()) for st in routine.stretches)
+    end = first[-1].fields()
+    ratings = [r.fields() for r in first if r.rtype == sl.RATING]
+    res.check("the first session is logged as it went: pause, +10 s, skip, rating",
+              first[0].rtype == sl.START and len(holds) == planned and not end["aborted"]
+              and any(h["extended_ms"] == 10000 for h in holds)
+              and any(h["skipped"] for h in holds)
+              and {"stretch": 0, "rating": 4} in ratings
+              and 14_000 <= end["paused_ms"] <= 16_000,
+              f"{len(holds)}/{planned} holds, end {end}, ratings {ratings}")
+    pulled = did.get("pulled")
+    if pulled is not None:
+        res.check("the host pulled exactly the records the device had logged",
+                  [r.raw for r in pulled] == [r.raw for r in first],
+                  f"pulled {[r.name for r in pulled]}")
+    second = [r.name for r in recs[len(first):]]
+    res.check("the resumed session is logged: start, holds, resumed, end",
+              second[:1] == ["start"] and "hold" in second and "resumed" in second
+              and second.index("resumed") > second.index("hold") and second[-1] == "end",
+              second)
+
+
+async def run_board(kind: str, board: str, work: Path, libs: Path, standins: Path,
+                    vm_path, heap: str) -> Result:
+    res = Result(board, kind)
+    t0 = time.monotonic()
+    image = work / "CIRCUITPY"
+    vms: list[Vm] = []
+    try:
+        await asyncio.to_thread(build_image, board, image, libs)
+        sampling = kind == "circuitpython"
+        vms.append(Vm(kind, board, image, standins,
+                      config(board, vm_path, SESSION_SCRIPT, sampling), heap))
+        did = await first_boot(res, vms[-1], work)
+        vms.append(Vm(kind, board, image, standins, config(board, vm_path, "", sampling), heap))
+        await second_boot(res, vms[-1])
+        check_log(res, image, did)
+    except VmEnded as e:
+        res.check("the run reaches its end", False, e)
+    except Exception:  # noqa: BLE001  (a harness or host failure is a failed run too)
+        res.check("the run reaches its end", False, traceback.format_exc())
+    finally:
+        for vm in vms:
+            vm.kill()
+    res.seconds = time.monotonic() - t0
+    return res
