@@ -6,7 +6,7 @@ ones they import) go into DIR/lib as circup would put them: for CircuitPython's
 VM compiled with CircuitPython's own mpy-cross (so every .mpy is proven to load
 there), for MicroPython as .py (it cannot read CircuitPython's .mpy files).
 
-The stand-ins the VMs need (sim/world.py, sim/fakes/hw.py, sim/vm/) are laid out
+The stand-ins the VMs need (sim/world.py, sim/fakes/{hw,bleio}.py, sim/vm/) are laid out
 in a folder of their own, as a package tree the VM imports before "/" becomes
 the drive.
 """
@@ -24,7 +24,7 @@ HOST = ROOT / "host" / "stretchcue_host"
 #: imported by a library in requirements.txt, so circup installs it too
 DEPENDENCIES = ("adafruit_pixelbuf",)
 STANDINS = ("__init__.py", "sim/__init__.py", "sim/world.py", "sim/fakes/__init__.py",
-            "sim/fakes/hw.py")
+            "sim/fakes/hw.py", "sim/fakes/bleio.py")
 
 
 class ImageError(Exception):
@@ -67,6 +67,18 @@ def build_libs(dest: Path, mpy_cross: Path | None) -> list[str]:
                     raise ImageError(f"mpy-cross failed on {src}: {proc.stderr.strip()}")
             written.append(target.relative_to(dest).as_posix())
     return written
+
+
+def module_names(lib: Path) -> list[str]:
+    """Every importable module under a drive's lib/, dotted (packages by their own name)."""
+    out = []
+    for p in sorted(lib.rglob("*")):
+        if p.suffix in (".py", ".mpy"):
+            parts = list(p.relative_to(lib).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            out.append(".".join(parts))
+    return out
 
 
 def bundle(board: str, dest: Path) -> str:

@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from image import ImageError, build_libs, build_standins  # noqa: E402
-from scenario import Result, run_board  # noqa: E402
+from scenario import Result, check_libraries, run_board  # noqa: E402
 from vmproc import circuitpython_mpy_cross, circuitpython_vm  # noqa: E402
 
 BOARDS = ("clue", "cpb", "feather")
@@ -44,6 +44,8 @@ def heap_rows(results: list[Result]) -> list[str]:
     head = ("board", "VM", "peak", "menu", "session", "radio", "resumed", "before code.py")
     rows = [head]
     for r in results:
+        if r.board == "libs":
+            continue
         first = r.heap.get("first boot", {})
         second = r.heap.get("second boot", {})
         if "allocated" in first:  # MicroPython's WebAssembly build: no collections
@@ -64,14 +66,16 @@ def heap_rows(results: list[Result]) -> list[str]:
 
 
 async def run_all(jobs: list, limit: int) -> list[Result]:
+    """Every (function, board, args) job, ``limit`` at a time."""
     gate = asyncio.Semaphore(limit)
 
     async def one(job) -> Result:
+        fn, *args = job
         async with gate:
             try:
-                return await asyncio.wait_for(run_board(*job), TIMEOUT_S)
+                return await asyncio.wait_for(fn(*args), TIMEOUT_S)
             except TimeoutError:
-                res = Result(job[1], job[0])
+                res = Result(args[1] if fn is run_board else "libs", args[0])
                 res.check("the run ends in time", False, f"still running after {TIMEOUT_S} s")
                 return res
 
@@ -113,8 +117,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"board image: cannot build the drive: {e}")
         print("board image: 0 passed, 1 failed")
         return 1
-    jobs = [(kind, board, work / f"{board}-{kind}", libs[kind], standins, vm_path, args.heap)
-            for board in (args.board or BOARDS) for kind in vms]
+    jobs = [(check_libraries, kind, work / f"libs-{kind}", libs[kind], standins, vm_path,
+             args.heap) for kind in vms]
+    jobs += [(run_board, kind, board, work / f"{board}-{kind}", libs[kind], standins, vm_path,
+              args.heap) for board in (args.board or BOARDS) for kind in vms]
     try:
         results = asyncio.run(run_all(jobs, args.jobs))
     finally:

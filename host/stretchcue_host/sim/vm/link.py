@@ -3,8 +3,9 @@
 The firmware's ``time.sleep`` is the only place virtual time passes, so it is
 where the VM and the driver meet: the VM prints one ``@bi sync {...}`` line
 (the time, the screen if it changed, the notifications sent, advertisements
-started) and blocks until the driver answers with one JSON line (button
-presses, a central connecting, its writes, a disconnect, a power cut).  Host
+started, links the device dropped) and blocks until the driver answers with one
+JSON line (button presses, a central connecting, its writes, a disconnect, a
+power cut).  The radio's device side is ``air.Air`` behind ``_bleio``.  Host
 objects never touch the device's heap: only these lines cross.
 
 While no central is connected and the screen has not changed, the VM runs on
@@ -66,10 +67,9 @@ class Heap:
 
 
 class Link:
-    def __init__(self, io, adapter, rx_uuid: str) -> None:
+    def __init__(self, io, air) -> None:
         self.io = io
-        self.adapter = adapter
-        self.rx_uuid = rx_uuid
+        self.air = air
         self.heap = Heap()
         self.wake_at = 0
         self._screens = -1
@@ -94,15 +94,15 @@ class Link:
                 gc.collect()
                 heap.menu = gc.mem_alloc()
             return
-        a = self.adapter
-        if (a._conn is not None or a.outbox or WORLD.screen_changes != self._screens
+        a = self.air
+        if (a.connected or a.outbox or WORLD.screen_changes != self._screens
                 or len(a.adverts) != self._adverts or a.device_drops != self._drops
                 or WORLD.now_ms >= self.wake_at):
             self.sync()
             heap.sample()
 
     def sync(self) -> None:
-        a = self.adapter
+        a = self.air
         req: dict = {"t": WORLD.now_ms}
         if WORLD.screen_changes != self._screens:
             self._screens = WORLD.screen_changes
@@ -126,7 +126,7 @@ class Link:
 
     def apply(self, cmd: dict) -> None:
         """Do what the driver asks, in the order a radio would: connect, writes, drop."""
-        a = self.adapter
+        a = self.air
         presses = cmd.get("p")
         if presses:
             for p in presses:
@@ -137,11 +137,11 @@ class Link:
         if "c" in cmd and not a.peer_connect(cmd["c"]):
             self.refused.append("connect")
         for h in cmd.get("w", ()):
-            if not a.peer_write(self.rx_uuid, unhexlify(h)):
+            if not a.peer_write(unhexlify(h)):
                 self.refused.append("write")
             self.heap.sample()
         if cmd.get("d"):
-            a.drop(a._conn)
+            a.peer_disconnect()
         self.wake_at = cmd.get("wake", WORLD.now_ms + 60000)
         if "stop" in cmd:
             raise SimStop(cmd["stop"])

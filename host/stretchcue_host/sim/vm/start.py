@@ -16,8 +16,9 @@ from __future__ import annotations
 import gc
 import sys
 
-from stretchcue_host.sim.fakes import hw
-from stretchcue_host.sim.vm import bleio, gfx, system
+from stretchcue_host.sim.fakes import bleio, hw
+from stretchcue_host.sim.vm import gfx, system
+from stretchcue_host.sim.vm.air import Air
 from stretchcue_host.sim.vm.link import Link
 from stretchcue_host.sim.world import WORLD, SimStop
 
@@ -69,7 +70,7 @@ def format_exc(e: BaseException) -> str:
         return buf.getvalue()
 
 
-def install_board(cfg: dict):
+def install_board(cfg: dict, air: Air):
     """Every stand-in into sys.modules; returns (pins, storage, usb)."""
     WORLD.board = cfg["board"]
     WORLD.roles = cfg["roles"]
@@ -90,8 +91,8 @@ def install_board(cfg: dict):
     usb = system.UsbCdc()
     system.install_all(cfg["board"], bytes.fromhex(cfg["uid"]), storage, usb)
     gfx.modules(install)
-    bleio.modules(install)
-    bleio.adapter.name = cfg["ble_name"]
+    air.name = cfg["ble_name"]
+    bleio.install(air)
 
     pins: dict = {}
     for name in cfg["pins"]:
@@ -184,18 +185,50 @@ def _run_file(path: str) -> None:
     exec(code, {"__name__": "__main__"})
 
 
+def probe(groups: list, forget: bool) -> list:
+    """Import each group of modules in turn: ``[label, heap it added, first error]``.
+
+    With ``forget`` each group's modules leave ``sys.modules`` again, so every
+    module is loaded on its own (the library check); without, the groups add up
+    in order (the heap breakdown).
+    """
+    out = []
+    for label, names in groups:
+        before = set(sys.modules)
+        gc.collect()
+        a = gc.mem_alloc()
+        error = None
+        for name in names:
+            try:
+                __import__(name)
+            except Exception as e:  # noqa: BLE001  (reported, the next one is tried)
+                if error is None:
+                    error = name + ": " + format_exc(e).strip().splitlines()[-1]
+        gc.collect()
+        out.append([label, gc.mem_alloc() - a, error])
+        if forget:
+            for name in list(sys.modules):
+                if name not in before:
+                    del sys.modules[name]
+    return out
+
+
 def main(io) -> None:
     import os
 
-    link = Link(io, bleio.adapter, "")
+    air = Air()
+    link = Link(io, air)
     cfg = link.hello()
-    link.rx_uuid = cfg["rx_uuid"]
-    pins, storage, usb = install_board(cfg)
+    pins, storage, usb = install_board(cfg, air)
     system.CLOCK.hooks.append(link.on_sleep)
     if cfg.get("mount"):
         _mount(cfg["mount"])
     sys.path[:] = BOARD_PATH
     os.chdir("/")
+    if cfg.get("probe"):
+        link.send("end", {"reason": "probe", "probe": probe(cfg["probe"], cfg["forget"])})
+        io.finish(0)
+        return
 
     boot: dict = {}
     before = set(sys.modules)
@@ -232,9 +265,7 @@ def main(io) -> None:
     gc.threshold(-1)
     end["t"] = WORLD.now_ms
     end["heap"] = link.heap.report()
-    a = bleio.adapter
-    end["radio"] = {"dropped": a.dropped, "stalls": a.stalls, "cut": a.cut_notifications,
-                    "refused": link.refused}
+    end["radio"] = {"dropped": air.dropped, "refused": link.refused}
     end["syncs"] = link.syncs
     link.send("end", end)
     io.finish(rc)

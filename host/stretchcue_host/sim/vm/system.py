@@ -273,6 +273,14 @@ def install_all(board: str, uid: bytes, storage: Storage, usb: UsbCdc) -> None:
         import __future__  # noqa: F401  (CircuitPython has it built in)
     except ImportError:
         install("__future__", annotations=None, division=None, print_function=None)
+    try:
+        import warnings  # noqa: F401  (a board has it since CircuitPython 9; these VMs lack it)
+    except ImportError:
+        install("warnings", warn=_warn, simplefilter=lambda action: None)
+
+
+def _warn(message: str, category=None) -> None:
+    print("%s: %s" % (getattr(category, "__name__", "Warning"), message))
 
 
 def _os_extras() -> None:
