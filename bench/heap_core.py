@@ -11,7 +11,9 @@ heap.  Each figure is a ``gc.collect(); gc.mem_alloc()`` difference:
 ``adafruit_ticks`` is a library the firmware imports anyway, so all are imported
 before the first figure.  "core + default routine" is the firmware's core
 (routine, timeline, engine, cues, sessionlog, resume) with routines/lower-back.toml
-loaded from its canonical JSON, the bytes themselves freed.  The .mpy rows use
+loaded from its canonical JSON, the bytes themselves freed.  Work happens in functions
+and the stack is overwritten before each ``gc.collect()``, so a stale pointer left on
+the C stack (the GC scans it conservatively) does not keep garbage alive.  The .mpy rows use
 CircuitPython's mpy-cross, as a board needs.  Prints a table; asserts nothing.
 """
 
@@ -45,19 +47,34 @@ import gc
 import binascii, json, struct  # noqa
 import micropython  # noqa
 import adafruit_ticks  # noqa
+
+
+def _load(path):
+    from stretchcue import routine as rt
+
+    with open(path, "rb") as f:
+        return rt.loads(f.read())
+
+
+def _do(name):
+    if name == ROUTINE:
+        _kept.append(_load(JSON_PATH))
+    else:
+        __import__(name)
+
+
+def _scrub(n):  # overwrite stale stack slots, which the GC would take for references
+    return _scrub(n - 1) if n else 0
+
+
+_kept = []
+_scrub(60)
 gc.collect()
 _base = gc.mem_alloc()
 _prev = _base
 for _name in MODS:
-    if _name == ROUTINE:
-        from stretchcue import routine as _rt
-        with open(JSON_PATH, "rb") as _f:
-            _data = _f.read()
-        _routine = _rt.loads(_data)
-        _data = None
-        _f = None
-    else:
-        __import__(_name)
+    _do(_name)
+    _scrub(60)
     gc.collect()
     _now = gc.mem_alloc()
     print("HEAP", _name, _now - _prev, _now - _base)

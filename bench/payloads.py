@@ -4,6 +4,7 @@ every link so their figures compare."""
 from __future__ import annotations
 
 from stretchcue import routine
+from stretchcue_host.routine_rules import canonical_json
 
 
 def big_routine() -> bytes:
@@ -12,7 +13,7 @@ def big_routine() -> bytes:
     data = {"name": "Bench", "defaults": {"reps": 1, "hold_s": 10},
             "stretches": [{"title": f"Stretch number {i:02d}", "cue": cue, "sides": "both"}
                           for i in range(12)]}
-    raw = routine.canonical_json(routine.from_dict(data))
+    raw = canonical_json(routine.from_dict(data))
     return raw + b" " * (4096 - len(raw))
 
 

@@ -279,7 +279,7 @@ class App:
         for code, value, at in events:
             cue = cues.for_event(code, value, eng.step[tl.KIND])
             if cue >= 0 and self.player.play(cue, now_ms):
-                print("cue", cues.NAMES[cue])
+                print("cue", cue)  # its name: stretchcue_host.names.CUE_NAMES
             if code == en.HOLD_END:
                 r = value
                 self._log(sl.HOLD, r[en.HOLD_STRETCH], r[en.HOLD_SIDE], r[en.HOLD_REP],

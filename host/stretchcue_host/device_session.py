@@ -81,6 +81,8 @@ def _explain(e) -> str:
         "NOT_PAIRED": "this laptop is not paired with the device; run `stretchcue pair`",
     }
     text = hints.get(e.name, f"the device refused: {e.message}")
-    for path, reason in getattr(e, "errors", []) or []:
+    from stretchcue_host.routine_rules import describe
+
+    for path, reason in describe(getattr(e, "errors", None)):
         text += f"\n  {path}: {reason}"
     return text

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from stretchcue import routine as rt
+from stretchcue_host.routine_rules import canonical_json, describe
 
 DEFAULT = "lower-back"
 MAX_FILE_BYTES = 64 * 1024
@@ -106,8 +107,8 @@ def load(path: str | Path) -> tuple[rt.Routine, bytes]:
         r = rt.from_dict(data)
     except rt.RoutineError as e:
         problems = []
-        for path_, reason in e.errors:
+        for path_, reason in describe(e.errors):
             line = _line_of(text, path_) if p.suffix != ".json" else None
             problems.append((f"{p}:{line}" if line else str(p), path_, reason))
         raise RoutineFileError(problems) from None
-    return r, rt.canonical_json(r)
+    return r, canonical_json(r)

@@ -15,13 +15,14 @@ from stretchcue import engine as en
 from stretchcue import routine as rt
 from stretchcue import sessionlog as sl
 from stretchcue import timeline as tl
+from stretchcue_host.routine_rules import canonical_json
 
 SECOND_MS = 1000
 
 
 def routine_crc(r: rt.Routine) -> int:
     """The CRC the device logs for a routine: over its canonical JSON."""
-    return crc32(rt.canonical_json(r)) & 0xFFFFFFFF
+    return crc32(canonical_json(r)) & 0xFFFFFFFF
 
 
 class Synth:

@@ -1,8 +1,9 @@
 """Commented TOML routines and the field reference, generated from the core's tables.
 
-Defaults and limits are read from ``stretchcue.routine`` every time, so the
-comments in a new routine file and the table in docs/routines.md cannot drift
-from what the validator and the device enforce.
+Defaults and limits are read from ``stretchcue.routine_check`` every time (the reason
+for each limit from ``routine_rules``), so the comments in a new routine file and
+the table in docs/routines.md cannot drift from what the validator and the
+device enforce.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import json
 
 from stretchcue import routine as rt
+from stretchcue import routine_check as rc
+from stretchcue_host import routine_rules as rules
 
 # Fields whose meaning is not in the core's tables (text, choices, switches).
 TEXT_HELP = {
@@ -35,11 +38,11 @@ STARTER = [
 
 def describe(key: str) -> str:
     """One line saying what a field does, its default and its limits."""
-    if key in rt.STRETCH_INTS or key in rt.ROUTINE_INTS:
-        default, low, high, why = rt.STRETCH_INTS.get(key) or rt.ROUTINE_INTS[key]
+    if key in rules.STRETCH_INTS or key in rules.ROUTINE_INTS:
+        default, low, high, why = rules.STRETCH_INTS.get(key) or rules.ROUTINE_INTS[key]
         return "default %d, %d to %d: %s" % (default, low, high, why)
-    if key in rt.STRETCH_BOOLS:
-        return "default %s: %s" % (_toml(rt.STRETCH_BOOLS[key]), TEXT_HELP[key])
+    if key in rules.STRETCH_BOOLS:
+        return "default %s: %s" % (_toml(rules.STRETCH_BOOLS[key]), TEXT_HELP[key])
     if key == "sides":
         return 'default "none": ' + TEXT_HELP[key]
     return TEXT_HELP[key]
@@ -60,8 +63,8 @@ def _line(key: str, value: object, comment: str = "") -> str:
 
 def _stretch_defaults() -> dict:
     out: dict = {"sides": "none"}
-    out.update({k: spec[0] for k, spec in rt.STRETCH_INTS.items()})
-    out.update(rt.STRETCH_BOOLS)
+    out.update({k: spec[0] for k, spec in rules.STRETCH_INTS.items()})
+    out.update(rules.STRETCH_BOOLS)
     return out
 
 
@@ -80,14 +83,14 @@ def routine_toml(name: str, source: rt.Routine | None = None) -> str:
         _line("format", rt.FORMAT, TEXT_HELP["format"]),
         _line("name", name, TEXT_HELP["name"]),
     ]
-    for key, spec in rt.ROUTINE_INTS.items():
+    for key, spec in rules.ROUTINE_INTS.items():
         value = getattr(source, key) if source else spec[0]
         lines.append(_line(key, value, describe(key)))
     defaults = _stretch_defaults()
     lines += ["", "# [defaults]: " + TEXT_HELP["defaults"] + ".", "[defaults]"]
     for key, value in defaults.items():
         lines.append(_line(key, value, describe(key)))
-    stretches = [s.as_dict() for s in source.stretches] if source else STARTER
+    stretches = [rules.stretch_dict(s) for s in source.stretches] if source else STARTER
     lines += ["", "# [[stretches]]: " + TEXT_HELP["stretches"] + "."]
     for i, st in enumerate(stretches):
         lines += ["", "[[stretches]]"]
@@ -109,7 +112,7 @@ def fields_markdown() -> str:
 
     row("format", "top", str(rt.FORMAT), str(rt.FORMAT), TEXT_HELP["format"])
     row("name", "top", "(required)", f"1-{rt.NAME_MAX} characters", "shown on the device")
-    for key, (default, low, high, why) in rt.ROUTINE_INTS.items():
+    for key, (default, low, high, why) in rules.ROUTINE_INTS.items():
         row(key, "top", str(default), f"{low}-{high}", why)
     row("stretches", "top", "(required)", f"1-{rt.MAX_STRETCHES} entries",
         "the stretches, in order")
@@ -118,9 +121,9 @@ def fields_markdown() -> str:
         "shown on the device and in the history")
     row("cue", "stretch", '""', f"0-{rt.CUE_MAX} characters, one line",
         "instruction shown while you move in")
-    row("sides", "stretch, defaults", '"none"', ", ".join(rt.SIDES), TEXT_HELP["sides"])
-    for key, (default, low, high, why) in rt.STRETCH_INTS.items():
+    row("sides", "stretch, defaults", '"none"', ", ".join(rc.SIDES), TEXT_HELP["sides"])
+    for key, (default, low, high, why) in rules.STRETCH_INTS.items():
         row(key, "stretch, defaults", str(default), f"{low}-{high}", why)
-    for key, default in rt.STRETCH_BOOLS.items():
+    for key, default in rules.STRETCH_BOOLS.items():
         row(key, "stretch, defaults", _toml(default), "true/false", TEXT_HELP[key])
     return "\n".join(rows) + "\n"

@@ -44,10 +44,6 @@ SKIPPED = const(16)  # value: step kind skipped
 HOLD_START = const(17)
 STRETCH_START = const(18)  # value: stretch index
 
-EVENT_NAMES = ("", "phase", "inhale", "exhale", "second", "hold end", "rest", "switch side",
-               "stretch done", "rate request", "rating", "session done", "paused", "resumed",
-               "extended", "extend limit", "skipped", "hold start", "stretch start")
-
 # Actions for press().
 PAUSE = const(1)  # toggles pause/resume
 SKIP = const(2)
@@ -56,12 +52,12 @@ ABORT = const(4)
 RATE = const(5)
 
 # Engine states.
-RUNNING = const(1)
-PAUSED_STATE = const(2)
-FINISHED = const(3)
+_RUNNING = const(1)
+_PAUSED_STATE = const(2)
+_FINISHED = const(3)
 
-EXTEND_STEP_MS = const(10000)
-EXTEND_CAP_MS = const(30000)
+_EXTEND_STEP_MS = const(10000)
+_EXTEND_CAP_MS = const(30000)
 RATING_MAX = const(5)
 
 # Hold result list fields.
@@ -109,7 +105,7 @@ class Engine:
     def start(self, now_ms: int, index: int = 0, into_ms: int = 0) -> list:
         """Begin at step ``index`` (0, or a checkpoint's) ``into_ms`` into it."""
         self._ev.clear()
-        self.state = RUNNING
+        self.state = _RUNNING
         self.started_at = ticks_add(now_ms, -into_ms)
         self._steps = tl.steps_from(self.routine, index)
         self.index = index - 1
@@ -121,23 +117,23 @@ class Engine:
         ev = self._ev
         if ev:
             ev.clear()
-        if self.state != RUNNING:
+        if self.state != _RUNNING:
             return ev
         return self._run(now_ms)
 
     def press(self, action: int, now_ms: int, value: int = 0) -> list:
         """Apply a button action; returns the events it caused (maybe none)."""
         ev = self.tick(now_ms)
-        if self.state == FINISHED:
+        if self.state == _FINISHED:
             return ev
         if action == PAUSE:
-            if self.state == RUNNING:
-                self.state = PAUSED_STATE
+            if self.state == _RUNNING:
+                self.state = _PAUSED_STATE
                 self._paused_at = now_ms
                 ev.append((PAUSED, 0, now_ms))
             else:
                 self._resume(now_ms)
-        elif self.state == PAUSED_STATE and action != ABORT:
+        elif self.state == _PAUSED_STATE and action != ABORT:
             return ev
         elif action == SKIP:
             kind = self.step[tl.KIND]
@@ -153,7 +149,7 @@ class Engine:
                 ev.append((RATING, (si, value), now_ms))
                 self._end_early(now_ms)
         elif action == ABORT:
-            if self.state == PAUSED_STATE:
+            if self.state == _PAUSED_STATE:
                 self._resume(now_ms)
             self.aborted = True
             self._finish_hold(now_ms, True)
@@ -162,12 +158,12 @@ class Engine:
 
     def remaining_ms(self, now_ms: int) -> int:
         """Time left in the current step (frozen while paused)."""
-        at = self._paused_at if self.state == PAUSED_STATE else now_ms
+        at = self._paused_at if self.state == _PAUSED_STATE else now_ms
         return max(0, ticks_diff(self._deadline, at))
 
     def wait_ms(self, now_ms: int) -> int:
         """How long the caller may sleep before the next event; -1 means until a press."""
-        if self.state != RUNNING:
+        if self.state != _RUNNING:
             return -1
         due = self._deadline
         if self._sec_k and ticks_diff(self._sec_at(), due) < 0:
@@ -180,7 +176,7 @@ class Engine:
         """Breath indicator in permille: grows 0->1000 on the in-breath, shrinks on out."""
         kind = self.step[tl.KIND]
         st = self.routine.stretches[self.step[tl.STRETCH]]
-        at = self._paused_at if self.state == PAUSED_STATE else now_ms
+        at = self._paused_at if self.state == _PAUSED_STATE else now_ms
         t = ticks_diff(at, self._start)
         if kind == tl.MOVE_IN:
             return min(1000, t * 1000 // max(1, self.step[tl.DURATION_MS]))
@@ -195,21 +191,21 @@ class Engine:
         return 0
 
     def elapsed_ms(self, now_ms: int) -> int:
-        end = self.ended_at if self.state == FINISHED else now_ms
+        end = self.ended_at if self.state == _FINISHED else now_ms
         return ticks_diff(end, self.started_at)
 
     def checkpoint(self, now_ms: int) -> tuple:
         """What a reset needs to come back: (step index, ms into the step)."""
-        at = self._paused_at if self.state == PAUSED_STATE else now_ms
+        at = self._paused_at if self.state == _PAUSED_STATE else now_ms
         return (self.index, max(0, ticks_diff(at, self._start)))
 
     @property
     def finished(self) -> bool:
-        return self.state == FINISHED
+        return self.state == _FINISHED
 
     @property
     def paused(self) -> bool:
-        return self.state == PAUSED_STATE
+        return self.state == _PAUSED_STATE
 
     # -- internals ----------------------------------------------------------
 
@@ -218,7 +214,7 @@ class Engine:
 
     def _run(self, now_ms: int) -> list:
         ev = self._ev
-        while self.state == RUNNING:
+        while self.state == _RUNNING:
             due = self._deadline
             what = 0
             if self._sec_k:
@@ -240,7 +236,7 @@ class Engine:
                 self._breath_at = ticks_add(due, gap * 1000)
             else:
                 self._finish_hold(due, False)
-                if self.state == RUNNING:
+                if self.state == _RUNNING:
                     self._enter(due)
         return ev
 
@@ -298,21 +294,21 @@ class Engine:
         if left > 0:
             self.skipped_ms += left
         self._finish_hold(now_ms, True)
-        if self.state == RUNNING:
+        if self.state == _RUNNING:
             self._enter(now_ms)
             self._run(now_ms)
 
     def _extend(self, now_ms: int) -> None:
         if self.step[tl.KIND] != tl.HOLD:
             return
-        if self.hold_extended_ms + EXTEND_STEP_MS > EXTEND_CAP_MS:
+        if self.hold_extended_ms + _EXTEND_STEP_MS > _EXTEND_CAP_MS:
             self._ev.append((EXTEND_LIMIT, 0, now_ms))
             return
-        self.hold_extended_ms += EXTEND_STEP_MS
-        self.extended_ms += EXTEND_STEP_MS
-        self._deadline = ticks_add(self._deadline, EXTEND_STEP_MS)
+        self.hold_extended_ms += _EXTEND_STEP_MS
+        self.extended_ms += _EXTEND_STEP_MS
+        self._deadline = ticks_add(self._deadline, _EXTEND_STEP_MS)
         self._sec_k = (ticks_diff(self._deadline, now_ms) - 1) // 1000
-        self._ev.append((EXTENDED, EXTEND_STEP_MS // 1000, now_ms))
+        self._ev.append((EXTENDED, _EXTEND_STEP_MS // 1000, now_ms))
 
     def _resume(self, now_ms: int) -> None:
         shift = ticks_diff(now_ms, self._paused_at)
@@ -320,11 +316,11 @@ class Engine:
         self._start = ticks_add(self._start, shift)
         self._deadline = ticks_add(self._deadline, shift)
         self._breath_at = ticks_add(self._breath_at, shift)
-        self.state = RUNNING
+        self.state = _RUNNING
         self._ev.append((RESUMED, 0, now_ms))
 
     def _finish(self, at: int) -> None:
-        self.state = FINISHED
+        self.state = _FINISHED
         self.ended_at = at
         self._breathing = False
         self._sec_k = 0

@@ -17,6 +17,8 @@ from __future__ import annotations
 import struct
 from binascii import crc32
 
+from stretchcue import drop
+
 try:
     from typing import Any
 except ImportError:
@@ -29,8 +31,8 @@ except ImportError:
 
 MAGIC = const(0xC5)
 HEADER = const(8)
-OVERHEAD = const(12)
-MAX_PAYLOAD = const(256)
+_OVERHEAD = const(12)
+_MAX_PAYLOAD = const(256)
 
 START = const(1)
 HOLD = const(2)
@@ -41,9 +43,6 @@ RESUMED = const(6)
 
 TYPE_NAMES = ("", "start", "hold", "rating", "end", "gap", "resumed")
 
-END_DONE = const(0)
-END_ABORTED = const(1)
-
 # Fixed part of each payload; START's routine name follows its fixed part.
 _FORMATS = ("", "<IIIB", "<BBBBIII", "<BB", "<IIIIIB", "<II", "<HI")
 _FIELDS = (
@@ -51,7 +50,7 @@ _FIELDS = (
     ("epoch_s", "planned_ms", "routine_crc", "stretches", "name"),
     ("stretch", "side", "rep", "skipped", "planned_ms", "actual_ms", "extended_ms"),
     ("stretch", "rating"),
-    ("elapsed_ms", "paused_ms", "extended_ms", "skipped_ms", "planned_ms", "aborted"),
+    ("elapsed_ms", "paused_ms", "extended_ms", "skipped_ms", "planned_ms", "aborted"),  # 0/1
     ("first_seq", "count"),
     ("step", "into_ms"),
 )
@@ -117,10 +116,10 @@ class Record:
 def _at(buf: Any, off: int) -> Any:
     """The record starting at ``off``: a Record, "torn" if cut short, or None if bad."""
     n = len(buf)
-    if n - off < OVERHEAD:
+    if n - off < _OVERHEAD:
         return "torn"
     magic, rtype, plen, seq = struct.unpack_from("<BBHI", buf, off)
-    if magic != MAGIC or not 0 < rtype < len(_FORMATS) or plen > MAX_PAYLOAD:
+    if magic != MAGIC or not 0 < rtype < len(_FORMATS) or plen > _MAX_PAYLOAD:
         return None
     end = off + HEADER + plen
     if end + 4 > n:
@@ -181,29 +180,17 @@ def prune(records: list, acked: int, soft: int = SOFT_LIMIT, hard: int = HARD_LI
     ``hard`` are the oldest of them dropped, and then a GAP record (taking the
     last dropped record's sequence number) tells the host what was lost.
     Returns ``(new_bytes, dropped_unacked_count)``, or ``(None, 0)`` when the
-    log is under ``soft`` and nothing need change.
+    log is under ``soft`` and nothing need change.  The work is in ``log_prune``,
+    imported only when a log has grown past ``soft`` (and forgotten after on a board).
     """
-    size = sum(len(r.raw) for r in records)
+    size = 0
+    for r in records:
+        size += len(r.raw)
     if size <= soft:
         return None, 0
-    keep = [r for r in records if r.seq > acked]
-    size = sum(len(r.raw) for r in keep)
-    dropped = 0
-    first = 0
-    last = 0
-    while keep and size > hard:
-        hard = soft  # once dropping, make room for a while
-        r = keep.pop(0)
-        first_here, count = r.seq, 1
-        if r.rtype == GAP:  # an earlier gap: carry what it already stood for
-            g = r.fields()
-            first_here, count = g["first_seq"], g["count"]
-        if not dropped:
-            first = first_here
-        last = r.seq
-        dropped += count
-        size -= len(r.raw)
-    parts = [r.raw for r in keep]
-    if dropped:
-        parts.insert(0, encode(GAP, last, first, dropped))
-    return b"".join(parts), dropped
+    from stretchcue import log_prune
+
+    try:
+        return log_prune.prune(records, acked, soft, hard)
+    finally:
+        drop("stretchcue.log_prune")

@@ -1,9 +1,11 @@
 """The ordered steps a routine expands to, produced lazily.
 
 A 60-minute routine is a few hundred steps; the device never needs them all in
-RAM, so ``iter_steps`` yields one small tuple at a time and ``total_ms`` /
-``step_count`` are computed arithmetically.  The same order is used by the
-engine, the simulator, the host's preview and the log, so they cannot disagree.
+RAM, so ``iter_steps`` yields one small tuple at a time and ``total_ms`` is
+computed arithmetically.  The same order is used by the engine, the simulator,
+the host's preview and the log, so they cannot disagree.  Totals only the
+laptop shows (per stretch, under stretch, step count) are in
+``stretchcue_host.timing``.
 """
 
 from __future__ import annotations
@@ -27,9 +29,6 @@ REST = const(5)
 SWITCH = const(6)
 RATE = const(7)
 DONE = const(8)
-
-KIND_NAMES = ("prepare", "move in", "sink", "hold", "release", "rest", "switch side",
-              "rate", "done")
 
 # Step tuple fields.
 KIND = const(0)
@@ -64,7 +63,8 @@ def iter_steps(routine) -> Iterator[tuple]:
     yield (DONE, len(routine.stretches) - 1, 0, 0, 0)
 
 
-def _stretch_ms(routine, st) -> int:
+def stretch_ms(routine, st) -> int:
+    """Planned length of one stretch (a ``Stretch``), rating time included."""
     n_sides = len(st.side_codes())
     per_side = st.move_in_s + st.sink_s + st.hold_s + st.release_s
     rep_s = n_sides * per_side + (n_sides - 1) * st.switch_s
@@ -74,34 +74,9 @@ def _stretch_ms(routine, st) -> int:
     return total * 1000
 
 
-def stretch_ms(routine, index: int) -> int:
-    """Planned length of one stretch, rating time included."""
-    return _stretch_ms(routine, routine.stretches[index])
-
-
 def total_ms(routine) -> int:
     """Planned length of the whole session, without pauses or extensions."""
-    return sum(_stretch_ms(routine, st) for st in routine.stretches)
-
-
-def hold_ms(routine) -> int:
-    """Planned time under stretch (holds only) for the whole session."""
-    return sum(st.reps * len(st.side_codes()) * st.hold_s * 1000 for st in routine.stretches)
-
-
-def step_count(routine) -> int:
-    n = 1
-    for st in routine.stretches:
-        n_sides = len(st.side_codes())
-        per_side = 4 if st.sink_s else 3
-        n += 1 + st.reps * n_sides * per_side
-        if st.switch_s:
-            n += st.reps * (n_sides - 1)
-        if st.rest_s:
-            n += st.reps - 1
-        if st.rate:
-            n += 1
-    return n
+    return sum(stretch_ms(routine, st) for st in routine.stretches)
 
 
 def steps_from(routine, index: int) -> Iterator[tuple]:

@@ -16,7 +16,6 @@ from binascii import crc32
 
 import pytest
 
-from stretchcue import routine as rt
 from stretchcue import sessionlog as sl
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
@@ -24,6 +23,7 @@ from stretchcue.protocol.transfer import RX_BUFFER
 from stretchcue_host.client import ClientError, DeviceClient
 from stretchcue_host.demo_rig import Rig
 from stretchcue_host.keys import KeyStore
+from stretchcue_host.routine_rules import canonical_json
 from stretchcue_host.routines import load, resolve
 from stretchcue_host.synth import daily_log
 from stretchcue_host.transport.base import ConnectionLost
@@ -142,7 +142,7 @@ def _variant(i: int) -> bytes:
     """Valid routines of the same size that differ, so every push changes the file."""
     r, canon = load(resolve("lower-back"))
     r.name = "Faults %04d" % i
-    return rt.canonical_json(r)
+    return canonical_json(r)
 
 
 @pytest.mark.parametrize("mtu", [247, 23])

@@ -1,6 +1,8 @@
 """Small routines for the core tests (no TOML here: these also run in MicroPython)."""
 
-from stretchcue import routine
+import json
+
+from stretchcue import routine, routine_check
 
 
 def tiny_dict(**over):
@@ -24,13 +26,26 @@ def tiny():
     return routine.from_dict(tiny_dict())
 
 
+LOWER_BACK = {
+    "name": "Lower back",
+    "stretches": [{"title": "Stretch %d" % i, "sides": s}
+                  for i, s in enumerate(("both", "none", "both", "both", "none"))],
+}
+
+
 def lower_back():
     """The default routine's shape (five stretches, 30 s holds, 4 reps)."""
-    sides = ("both", "none", "both", "both", "none")
-    return routine.from_dict({
-        "name": "Lower back",
-        "stretches": [{"title": "Stretch %d" % i, "sides": s} for i, s in enumerate(sides)],
-    })
+    return routine.from_dict(LOWER_BACK)
+
+
+def to_json(r):
+    """A routine as JSON bytes with every field spelt out, as the laptop sends it (its
+    canonical form sorts the keys too; the device reads any JSON)."""
+    return json.dumps({
+        "format": routine.FORMAT, "name": r.name, "prepare_s": r.prepare_s,
+        "rate_timeout_s": r.rate_timeout_s,
+        "stretches": [{k: getattr(s, k) for k in routine_check.STRETCH_KEYS} for s in r.stretches],
+    }).encode()
 
 
 def errors_of(data):

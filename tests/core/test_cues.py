@@ -5,34 +5,71 @@ from stretchcue import engine as en
 from stretchcue import timeline as tl
 
 
-def segments(cue):
-    h = cues.HAPTIC[cue]
-    return [(h[i], h[i + 1], h[i + 2]) for i in range(0, len(h), 3)]
+def segments(cue, table=None):
+    """(start level, end level, ms) of each segment of a cue's haptic (or tone) pattern."""
+    h = (table or cues.HAPTIC)[cue]
+    assert len(h) % 3 == 0, cue
+    return [(h[i], h[i + 1], h[i + 2] * 10) for i in range(0, len(h), 3)]
+
+
+def pulse_count(cue):
+    return sum(1 for a, b, _ in segments(cue) if a or b)
 
 
 def test_every_two_cues_differ_by_count_or_300ms():
-    n = len(cues.NAMES)
+    n = cues.COUNT
     assert len(cues.HAPTIC) == len(cues.TONE) == len(cues.PRIORITY) == n
     for a in range(n):
+        assert cues.length_ms(a) == sum(ms for _, _, ms in segments(a))
         for b in range(a + 1, n):
-            same_count = cues.pulse_count(a) == cues.pulse_count(b)
+            same_count = pulse_count(a) == pulse_count(b)
             close = abs(cues.length_ms(a) - cues.length_ms(b)) < 300
-            assert not (same_count and close), (cues.NAMES[a], cues.NAMES[b])
+            assert not (same_count and close), (a, b)
 
 
 def test_pulses_and_gaps_are_long_enough_for_an_erm_motor():
-    for c in range(len(cues.NAMES)):
+    for c in range(cues.COUNT):
         segs = segments(c)
-        assert segs[0][0] and segs[-1][0], cues.NAMES[c]
+        assert segs[0][0] and segs[-1][0], c
         for a, b, ms in segs:
             if a or b:
-                assert ms >= 120 and min(a, b) >= cues.MIN_LEVEL, cues.NAMES[c]
+                assert ms >= 120 and min(a, b) >= cues.MIN_LEVEL, c
             else:
-                assert ms >= 150, cues.NAMES[c]
+                assert ms >= 150, c
+
+
+def test_patterns_are_the_designed_ones():
+    """The byte tables spell out the cue design, pulse for pulse and note for note."""
+    def pulses(n, on_ms, gap_ms, level=100):
+        out = []
+        for i in range(n):
+            if i:
+                out.append((0, 0, gap_ms))
+            out.append((level, level, on_ms))
+        return out
+
+    assert [segments(c) for c in range(cues.COUNT)] == [
+        [(55, 100, 1000)], [(100, 55, 500), (0, 0, 200), (100, 55, 500)], pulses(3, 150, 150),
+        [(100, 100, 1600)], [(100, 100, 150)], pulses(2, 300, 300, 75), pulses(4, 150, 150),
+        pulses(2, 600, 300), pulses(3, 400, 200), pulses(3, 300, 200), pulses(5, 200, 150),
+        pulses(2, 150, 150), [(100, 100, 500)], pulses(5, 120, 150)]
+    tones = [[((a << 8) | b, ms) for a, b, ms in segments(c, cues.TONE)]
+             for c in range(cues.COUNT)]
+    assert tones == [
+        [(440, 300), (554, 300), (659, 400)], [(659, 500), (0, 200), (440, 500)],
+        [(880, 150), (0, 150), (880, 150), (0, 150), (880, 150)], [(523, 800), (392, 800)],
+        [(1047, 100)], [(392, 300), (0, 300), (392, 300)],
+        [(659, 150), (0, 150), (784, 150), (0, 150), (659, 150), (0, 150), (784, 150)],
+        [(523, 600), (0, 300), (659, 600)],
+        [(784, 400), (0, 200), (659, 400), (0, 200), (523, 400)],
+        [(587, 300), (0, 200), (587, 300), (0, 200), (587, 300)],
+        [(523, 200), (0, 150), (659, 200), (0, 150), (784, 200), (0, 150), (1047, 400)],
+        [(330, 150), (0, 150), (330, 150)], [(880, 80)], [(220, 120), (0, 150), (220, 120)]]
+    assert list(cues.PRIORITY) == [3, 3, 5, 5, 2, 4, 6, 6, 5, 6, 9, 8, 7, 7]
 
 
 def test_inhale_and_exhale_feel_different():
-    assert cues.pulse_count(cues.INHALE) != cues.pulse_count(cues.EXHALE)
+    assert pulse_count(cues.INHALE) != pulse_count(cues.EXHALE)
     up = segments(cues.INHALE)[0]
     down = segments(cues.EXHALE)[0]
     assert up[1] > up[0] and down[1] < down[0]
@@ -74,11 +111,27 @@ def test_next_change_points_at_edges():
 
 def test_every_cue_is_reachable_from_an_event():
     seen = set()
-    for code in range(1, len(en.EVENT_NAMES)):
+    for code in range(1, en.STRETCH_START + 1):  # every event code
         for value in (0, 3, 10):
             c = cues.for_event(code, value, tl.HOLD)
             if c >= 0:
                 seen.add(c)
-    assert seen == set(range(len(cues.NAMES)))
+    assert seen == set(range(cues.COUNT))
     assert cues.for_event(en.SECOND, 10, tl.HOLD) == -1
     assert cues.for_event(en.SECOND, 2, tl.REST) == -1
+
+
+def test_each_event_has_its_cue():
+    expect = {en.PHASE: -1, en.INHALE: cues.INHALE, en.EXHALE: cues.EXHALE,
+              en.HOLD_END: cues.HOLD_END, en.REST: cues.REST, en.SWITCH_SIDE: cues.SWITCH_SIDE,
+              en.STRETCH_DONE: cues.STRETCH_DONE, en.RATE_REQUEST: cues.RATE,
+              en.RATING: cues.ACK, en.SESSION_DONE: cues.SESSION_DONE, en.PAUSED: cues.PAUSED,
+              en.RESUMED: cues.ACK, en.EXTENDED: cues.ACK, en.EXTEND_LIMIT: cues.LIMIT,
+              en.SKIPPED: cues.ACK, en.HOLD_START: cues.HOLD_START,
+              en.STRETCH_START: cues.STRETCH_START}
+    for code, cue in expect.items():
+        for kind in (tl.HOLD, tl.REST):
+            assert cues.for_event(code, 0, kind) == cue, code
+    assert cues.for_event(en.SECOND, 3, tl.HOLD) == cues.LAST3
+    for code in (0, -1, en.STRETCH_START + 1, 200):
+        assert cues.for_event(code, 0, tl.HOLD) == -1

@@ -5,7 +5,7 @@ from binascii import crc32
 
 from proto_api import Host, MemoryDevice, error_code, paired, urandom
 
-from stretchcue import routine, sessionlog
+from stretchcue import sessionlog
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
 from stretchcue.protocol import transfer
@@ -13,7 +13,7 @@ from stretchcue.protocol.device import DeviceProtocol
 
 import samples
 
-GOOD = routine.canonical_json(samples.lower_back())
+GOOD = samples.to_json(samples.lower_back())
 
 
 def _begin(host, name, data, crc=None):
@@ -79,6 +79,20 @@ def test_invalid_routine_reports_every_error():
     paths = [e[0] for e in m.load(r.payload)["errors"]]
     assert "stretches[0].hold_s" in paths and "stretches[0].title" in paths
     assert api.routines == {}
+
+
+def test_a_routine_with_more_errors_than_a_frame_holds_still_gets_an_answer():
+    api, dev, host = paired()
+    bad = {"name": "x", "stretches": [{"title": "", "hold_s": 999, "reps": 0, "rest_s": -1,
+                                       "colourful": 1} for _ in range(12)]}
+    import json
+
+    r = _put(host, "bad", json.dumps(bad).encode())
+    assert error_code(r) == m.BAD_ROUTINE
+    errors = m.load(r.payload)["errors"]
+    assert 5 <= len(errors) < 60 and errors[0][0].startswith("stretches[0].")
+    assert len(r.payload) <= 500  # the reply was signed too: 12 bytes of trailer
+    assert api.routines == {} and dev.authenticated
 
 
 def test_no_space_is_reported():

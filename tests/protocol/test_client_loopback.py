@@ -5,17 +5,17 @@ import asyncio
 import pytest
 from proto_api import MemoryDevice
 
-from stretchcue import routine
 from stretchcue.protocol import messages as m
 from stretchcue.protocol.device import DeviceProtocol
 from stretchcue_host.client import ClientError, DeviceClient
 from stretchcue_host.keys import KeyStore
+from stretchcue_host.routine_rules import canonical_json
 from stretchcue_host.transport.loopback import LoopbackTransport
 
 import samples
 
-OLD = routine.canonical_json(samples.tiny())
-NEW = routine.canonical_json(samples.lower_back()) + b" " * 3000
+OLD = canonical_json(samples.tiny())
+NEW = canonical_json(samples.lower_back()) + b" " * 3000
 
 
 def _setup(tmp_path, mtu=20, records=0, link_class=LoopbackTransport):

@@ -16,15 +16,16 @@ def _mmss(ms: int) -> str:
 
 def plan(r) -> dict:
     """Steps, per-stretch times and breath pacing as plain data (for --json and tables)."""
-    from stretchcue import routine as rt
     from stretchcue import timeline as tl
+    from stretchcue_host import timing
+    from stretchcue_host.names import KIND_NAMES, SIDE_NAMES
 
     steps, at = [], 0
     for kind, si, side, rep, dur in tl.iter_steps(r):
         if kind == tl.DONE:
             break
-        steps.append({"at_ms": at, "kind": tl.KIND_NAMES[kind], "stretch": si,
-                      "title": r.stretches[si].title, "side": rt.SIDE_NAMES[side] or None,
+        steps.append({"at_ms": at, "kind": KIND_NAMES[kind], "stretch": si,
+                      "title": r.stretches[si].title, "side": SIDE_NAMES[side] or None,
                       "rep": rep or None, "duration_ms": dur})
         at += dur
     stretches = []
@@ -32,12 +33,12 @@ def plan(r) -> dict:
         per_min = 60 / (st.breath_in_s + st.breath_out_s)
         stretches.append({
             "title": st.title, "sides": st.sides, "reps": st.reps, "hold_s": st.hold_s,
-            "time_ms": tl.stretch_ms(r, i),
+            "time_ms": timing.stretch_ms(r, i),
             "hold_ms": st.reps * len(st.side_codes()) * st.hold_s * 1000,
             "breath": {"pacing": st.breath_pacing, "in_s": st.breath_in_s,
                        "out_s": st.breath_out_s, "per_min": round(per_min, 1)},
         })
-    return {"name": r.name, "total_ms": tl.total_ms(r), "hold_ms": tl.hold_ms(r),
+    return {"name": r.name, "total_ms": tl.total_ms(r), "hold_ms": timing.hold_ms(r),
             "steps": steps, "stretches": stretches}
 
 

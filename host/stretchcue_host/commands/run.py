@@ -13,17 +13,17 @@ import click
 
 def describe(eng, code: int, value, now_ms: int) -> str:
     from stretchcue import engine as en
-    from stretchcue import routine as rt
     from stretchcue import timeline as tl
+    from stretchcue_host.names import EVENT_NAMES, KIND_NAMES, SIDE_NAMES
 
     step = eng.step
     st = eng.routine.stretches[step[tl.STRETCH]]
-    side = rt.SIDE_NAMES[step[tl.SIDE]]
+    side = SIDE_NAMES[step[tl.SIDE]]
     where = st.title + (f" ({side})" if side else "")
     if step[tl.REP]:
         where += f", rep {step[tl.REP]}/{st.reps}"
     if code == en.PHASE:
-        return f"{tl.KIND_NAMES[value]:<12} {where}  {step[tl.DURATION_MS] // 1000} s"
+        return f"{KIND_NAMES[value]:<12} {where}  {step[tl.DURATION_MS] // 1000} s"
     if code == en.HOLD_END:
         extra = " (skipped)" if value[en.HOLD_SKIPPED] else ""
         held = value[en.HOLD_ACTUAL_MS] / 1000
@@ -32,7 +32,7 @@ def describe(eng, code: int, value, now_ms: int) -> str:
         return f"tightness {value[1]}/5 for {eng.routine.stretches[value[0]].title}"
     if code == en.SECOND:
         return f"{value} s left"
-    return en.EVENT_NAMES[code]
+    return EVENT_NAMES[code]
 
 
 @click.command()
@@ -56,6 +56,7 @@ def run(routine: str | None, speed: float, instant: bool, script_text: str,
     from stretchcue import cues
     from stretchcue import engine as en
     from stretchcue import timeline as tl
+    from stretchcue_host.names import CUE_NAMES
     from stretchcue_host.routines import RoutineFileError, load, resolve
     from stretchcue_host.script import ScriptError, parse
 
@@ -81,7 +82,7 @@ def run(routine: str | None, speed: float, instant: bool, script_text: str,
                 continue
             mark = ""
             if cue >= 0 and player.play(cue, at):
-                mark = (f"[cyan]{cues.NAMES[cue]:<13}[/] motor {player.level(at):3d}% "
+                mark = (f"[cyan]{CUE_NAMES[cue]:<13}[/] motor {player.level(at):3d}% "
                         f"{player.tone(at):4d} Hz  ")
             m, s = divmod(at / 1000, 60)
             console.print(f"{int(m):02d}:{s:04.1f}  {mark}{describe(eng, code, value, at)}")

@@ -19,6 +19,10 @@ through ``api``, an object the firmware (or a test) provides::
     api.stop() -> bool            False: no session was running
 
 Any of them may raise ``messages.ProtocolError`` to refuse with a code.
+
+Pairing (``pake``: the SPAKE2 code and its 2048-bit group) is imported only for a
+PAIR_START and lives only as long as that attempt; a board that is not pairing
+never holds it.
 """
 
 from __future__ import annotations
@@ -28,8 +32,9 @@ from binascii import crc32
 
 from adafruit_ticks import ticks_diff
 
+from stretchcue import drop
 from stretchcue import routine as rt
-from stretchcue.protocol import auth, pake
+from stretchcue.protocol import auth
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
 from stretchcue.protocol.text import TextConsole
@@ -53,6 +58,8 @@ except ImportError:
         return x
 
 PAIRING_MS = const(120_000)
+_SHARE = const(256)  # pake.SIZE: bytes in a SPAKE2 share
+_SECRET = const(32)  # pake.SECRET_BYTES
 _OPEN = (m.HELLO, m.STATUS, m.PAIR_START, m.PAIR_CONFIRM, m.AUTH_BEGIN, m.AUTH_PROVE)
 _RESTART = (m.AUTH_BEGIN, m.PAIR_START)  # how every connection of the tool begins
 _BUSY_REFUSED = (m.PUT_BEGIN, m.PUT_COMMIT, m.ROUTINE_SELECT, m.ROUTINE_DELETE)
@@ -92,7 +99,8 @@ class DeviceProtocol:
 
     def enter_pairing(self, code: str, now_ms: int = 0) -> None:
         """The button gesture: accept one PAIR_START with ``code`` for two minutes."""
-        pake.code_scalar(code)
+        if len(code) != 6 or not code.isdigit():
+            raise ValueError("the pairing code is 6 digits")
         self._code = code
         self._pair_since = now_ms
         self._spake = None
@@ -166,9 +174,8 @@ class DeviceProtocol:
             self._dispatch(f.ftype, f.req, payload, out)
         except m.ProtocolError as e:
             self._reply(out, m.ERROR, f.req, m.error_payload(e.code, e.message, e.errors))
-        except (pake.PairError, auth.AuthError) as e:
-            self._reply(out, m.ERROR, f.req, m.error_payload(
-                m.PAIR_FAILED if isinstance(e, pake.PairError) else m.AUTH_FAILED, str(e)))
+        except auth.AuthError as e:
+            self._reply(out, m.ERROR, f.req, m.error_payload(m.AUTH_FAILED, str(e)))
 
     def _dispatch(self, t: int, req: int, p: bytes, out: list) -> None:
         api = self.api
@@ -251,16 +258,19 @@ class DeviceProtocol:
     def _pair_start(self, req: int, p: bytes, out: list) -> None:
         if not self._code or self._spake is not None:
             raise m.ProtocolError(m.NOT_PAIRING, "press the pairing gesture on the device first")
-        if len(p) != auth.ID_BYTES + pake.SIZE:
+        if len(p) != auth.ID_BYTES + _SHARE:
             raise m.ProtocolError(m.BAD_REQUEST, "PAIR_START needs host id and share")
         self._host_id = bytes(p[:auth.ID_BYTES])
-        self._spake = pake.Spake2(b"D", self._code, self._rand(pake.SECRET_BYTES))
+        from stretchcue.protocol import pake
+
+        drop("stretchcue.protocol.pake")  # kept alive by this attempt's Spake2 only
+        self._spake = pake.Spake2(b"D", self._code, self._rand(_SECRET))
         dev_id = str(self.api.info().get("id", "")).encode()
         try:
             tag = self._spake.finish(p[auth.ID_BYTES:], self._host_id, dev_id)
-        except pake.PairError:
+        except pake.PairError as e:
             self.leave_pairing()
-            raise
+            raise m.ProtocolError(m.PAIR_FAILED, str(e)) from None
         self._reply(out, m.PAIR_REPLY, req, self._spake.share() + tag + dev_id)
 
     def _pair_confirm(self, req: int, p: bytes, out: list) -> None:
@@ -268,7 +278,10 @@ class DeviceProtocol:
         if sp is None:
             raise m.ProtocolError(m.NOT_PAIRING, "no pairing in progress")
         self.leave_pairing()  # one attempt per code, whatever the outcome
-        sp.check(p)
+        try:
+            sp.check(p)
+        except ValueError as e:  # pake.PairError
+            raise m.ProtocolError(m.PAIR_FAILED, str(e)) from None
         self.api.key_put(self._host_id, sp.pair_key)
         self.paired_host = self._host_id
         self._reply(out, m.OK, req)

@@ -97,11 +97,20 @@ class ProtocolError(Exception):
         return ERROR_NAMES[self.code] if 0 < self.code < len(ERROR_NAMES) else "ERROR"
 
 
+_MAX_ERROR = const(500)  # a frame's 512 payload bytes, less a signature's 12
+
+
 def error_payload(code: int, message: str, errors: Any = None) -> bytes:
+    """An ERROR payload; the ``errors`` list is cut short to fit one frame."""
     d: dict = {"code": code, "error": ERROR_NAMES[code], "message": message}
     if errors:
         d["errors"] = [list(e) for e in errors]
-    return dump(d)
+    out = dump(d)
+    while len(out) > _MAX_ERROR and d.get("errors"):
+        errs = d["errors"]
+        del errs[max(0, min(len(errs) - 1, len(errs) * _MAX_ERROR // len(out))):]
+        out = dump(d)
+    return out
 
 
 def parse_error(payload: Any) -> ProtocolError:

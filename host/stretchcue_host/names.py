@@ -1,0 +1,21 @@
+"""Words for the core's numbers, for the laptop's screens and reports.
+
+The device shows its own short texts and never needs these, so they stay off
+its heap: step kinds (``stretchcue.timeline``), engine events
+(``stretchcue.engine``), cues (``stretchcue.cues``) and sides, indexed by the
+core's codes.
+"""
+
+from __future__ import annotations
+
+SIDE_NAMES = ("", "left", "right")
+
+KIND_NAMES = ("prepare", "move in", "sink", "hold", "release", "rest", "switch side",
+              "rate", "done")
+
+EVENT_NAMES = ("", "phase", "inhale", "exhale", "second", "hold end", "rest", "switch side",
+               "stretch done", "rate request", "rating", "session done", "paused", "resumed",
+               "extended", "extend limit", "skipped", "hold start", "stretch start")
+
+CUE_NAMES = ("inhale", "exhale", "hold start", "hold end", "last 3 s", "rest", "switch side",
+             "stretch start", "stretch done", "rate", "session done", "paused", "ack", "limit")

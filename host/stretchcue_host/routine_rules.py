@@ -1,0 +1,165 @@
+"""The routine rules in words, and the canonical JSON the device stores.
+
+``stretchcue.routine`` (with ``routine_check``) runs on the device too, so it
+keeps every check but no prose: an error there is ``(path, code, *values)``.
+This module, on the laptop only, turns those into the reasons a person reads
+(``describe``), whether they come from checking a file here or from a device's
+BAD_ROUTINE answer (as JSON lists).  It also holds what only the laptop does
+with a routine: the limits with the reason for each (for ``stretchcue new`` and
+docs/routines.md) and the canonical JSON encoder.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from stretchcue import routine as rt
+from stretchcue import routine_check as rc
+
+# Why each whole-number field has the limits it has.
+WHY = {
+    "reps": "more than 10 reps of one stretch is better split into two stretches",
+    "hold_s": "holds under 5 s do not lengthen the muscle; over 120 s is a posture",
+    "move_in_s": "time to move in while breathing in; a breath takes 2 to 15 s",
+    "sink_s": "time to sink on the out-breath; 0 skips it, a breath is at most 15 s",
+    "release_s": "time to come out slowly; rushing it undoes the stretch",
+    "rest_s": "rest between reps; over 2 minutes the muscle cools down",
+    "switch_s": "pause to change sides; a minute is plenty",
+    "breath_in_s": "paced in-breath during the hold; about 6 breaths a minute",
+    "breath_out_s": "paced out-breath during the hold; longer than the in-breath",
+    "prepare_s": "time to get into position before each stretch",
+    "rate_timeout_s": "how long the rating question waits before moving on",
+}
+
+# name: (default, low, high, why), in the core's order.
+STRETCH_INTS = {k: rc.limits(k) + (WHY[k],) for k in rc.INTS[:9]}
+ROUTINE_INTS = {k: rc.limits(k) + (WHY[k],) for k in rc.INTS[9:]}
+STRETCH_BOOLS = {k: True for k in rc.BOOLS}
+
+# type(value).__name__ on either side -> words.
+_TYPES = {"bool": "true/false", "int": "a whole number", "float": "a decimal number",
+          "str": "text", "list": "a list", "tuple": "a list", "dict": "a table",
+          "NoneType": "nothing"}
+_TEXT_LIMITS = {"title": rt.TITLE_MAX, "cue": rt.CUE_MAX, "name": rt.NAME_MAX}
+_STRETCH_PATH = re.compile(r"stretches\[\d+\]\.(.*)", re.S)
+_STRETCH_ITEM = re.compile(r"stretches\[\d+\]")
+
+
+def typename(kind: Any) -> str:
+    return _TYPES.get(str(kind), "an unsupported value")
+
+
+def _field(path: str) -> tuple[str, tuple]:
+    """The field name at the end of ``path`` and the fields allowed where it is."""
+    m = _STRETCH_PATH.fullmatch(path)
+    if m:
+        return m.group(1), rc.STRETCH_KEYS
+    if path.startswith("defaults."):
+        return path[len("defaults."):], rc.DEFAULTABLE
+    return path, rc.ROUTINE_KEYS
+
+
+def _hint(key: str, allowed: tuple) -> str:
+    for a in allowed:
+        if a.startswith(key[:3]) or key.replace("-", "_") == a:
+            return " (did you mean '" + a + "'?)"
+    return ""
+
+
+def _not(path: str, key: str) -> str:
+    """What a field should have been, for "must be X, not Y"."""
+    if path == "routine":
+        return "a table of fields"
+    if path == "defaults":
+        return "a table"
+    if path == "stretches":
+        return "a list of stretches"
+    if _STRETCH_ITEM.fullmatch(path):
+        return "a table with a title"
+    if key in rc.INTS:
+        return "a whole number of seconds or a count"
+    if key in rc.BOOLS:
+        return "true or false"
+    return "text"
+
+
+def reason(error: Any) -> str:
+    """The words for one ``(path, code, *values)`` error (a tuple or a JSON list)."""
+    path, code, *v = error
+    path = str(path)
+    key, allowed = _field(path)
+    if code == "unknown":
+        return "unknown field" + _hint(key, allowed)
+    if code in ("not_int", "not_text", "not_bool", "not_table", "not_list"):
+        return "must be " + _not(path, key) + ", not " + typename(v[0] if v else None)
+    if code == "range":
+        _, low, high, why = {**STRETCH_INTS, **ROUTINE_INTS}[key]
+        return "must be between %d and %d, got %d: %s" % (low, high, v[0], why)
+    if code == "required":
+        if path == "stretches":
+            return "is required: add at least one [[stretches]] entry"
+        return "is required"
+    if code == "blank":
+        return "must not be blank"
+    if code == "long":
+        return "is %d characters; at most %d fit on the screen" % (v[0], _TEXT_LIMITS[key])
+    if code == "lines":
+        return "must be one line (no line breaks or tabs)"
+    if code == "sides":
+        return "must be one of %s; got %r" % (", ".join(rc.SIDES), v[0])
+    if code == "format":
+        return "this device understands format %d, got %r" % (rt.FORMAT, v[0])
+    if code == "empty":
+        return "is empty: add at least one stretch"
+    if code == "too_many":
+        return "has %d stretches; at most %d fit in one session" % (v[0], rt.MAX_STRETCHES)
+    if code == "repeat":
+        return ("repeats stretches[%d].title %r; titles must differ so the log can tell "
+                "them apart" % (v[0], v[1]))
+    if code == "too_long":
+        return ("the routine lasts %d min %d s; keep it under 60 min (fewer reps or shorter "
+                "holds)" % (v[0] // 60, v[0] % 60))
+    if code == "size":
+        return "is %d bytes; at most %d fit on the device" % (v[0], rt.MAX_ROUTINE_BYTES)
+    if code == "utf8":
+        return "is not UTF-8 text"
+    if code == "json":
+        return "is not valid JSON: " + str(v[0] if v else "")
+    return str(code)  # an older device sent its reason in words
+
+
+def describe(errors: Any) -> list[tuple[str, str]]:
+    """``[(path, reason)]`` for a RoutineError's (or a device's) errors."""
+    out = []
+    for e in errors or []:
+        try:
+            out.append((str(e[0]), reason(e)))
+        except (LookupError, TypeError, ValueError):
+            out.append((str(e[0]) if e else "", "is not valid (%s)" % (list(e[1:]),)))
+    return out
+
+
+def stretch_dict(s: rt.Stretch) -> dict:
+    return {k: getattr(s, k) for k in rc.STRETCH_KEYS}
+
+
+def routine_dict(r: rt.Routine) -> dict:
+    """Every field, defaults spelt out: what ``canonical_json`` writes."""
+    return {
+        "format": rt.FORMAT,
+        "name": r.name,
+        "prepare_s": r.prepare_s,
+        "rate_timeout_s": r.rate_timeout_s,
+        "stretches": [stretch_dict(s) for s in r.stretches],
+    }
+
+
+def canonical_json(r: rt.Routine) -> bytes:
+    """Sorted keys, no spaces, every default spelled out: same routine, same bytes.
+
+    The CRC the host and the device compare is taken over exactly these bytes; the
+    device only reads them (``stretchcue.routine.loads`` takes any JSON).
+    """
+    return json.dumps(routine_dict(r), sort_keys=True, separators=(",", ":")).encode("utf-8")

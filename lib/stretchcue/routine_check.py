@@ -1,0 +1,186 @@
+"""The routine rules and their checks: every field, its type, its limits.
+
+``stretchcue.routine.loads`` and ``from_dict`` import this while they read a
+routine; a board then forgets it, so the checks cost heap only while a routine
+is being read (at boot, on a new or selected routine).  Errors are
+``(path, code, *values)`` tuples, explained in words on the laptop by
+``stretchcue_host.routine_rules``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from stretchcue import routine as rt
+
+try:
+    from typing import Any
+except ImportError:
+    pass
+try:
+    from micropython import const
+except ImportError:
+    def const(x: int) -> int:  # type: ignore[misc]
+        return x
+
+SIDES = ("none", "both", "left", "right")
+
+# Whole-number fields: the first nine belong to a stretch (and may come from
+# ``defaults``), the last two to the routine.  ``LIMITS`` holds default, low and
+# high for each, in this order; ``limits(name)`` reads them.
+INTS = ("reps", "hold_s", "move_in_s", "sink_s", "release_s", "rest_s", "switch_s",
+        "breath_in_s", "breath_out_s", "prepare_s", "rate_timeout_s")
+LIMITS = (b"\x04\x01\x0a"  # reps: 4, 1-10
+          b"\x1e\x05\x78"  # hold_s: 30, 5-120
+          b"\x04\x02\x0f"  # move_in_s: 4, 2-15
+          b"\x06\x00\x0f"  # sink_s: 6, 0-15
+          b"\x04\x02\x0f"  # release_s: 4, 2-15
+          b"\x0a\x00\x78"  # rest_s: 10, 0-120
+          b"\x05\x00\x3c"  # switch_s: 5, 0-60
+          b"\x04\x02\x0a"  # breath_in_s: 4, 2-10
+          b"\x06\x02\x0c"  # breath_out_s: 6, 2-12
+          b"\x0a\x03\x3c"  # prepare_s: 10, 3-60
+          b"\x14\x05\x3c")  # rate_timeout_s: 20, 5-60
+_STRETCH_INTS = const(9)
+BOOLS = ("breath_pacing", "rate")  # both true unless set
+STRETCH_KEYS = ("title", "cue", "sides") + INTS[:_STRETCH_INTS] + BOOLS
+ROUTINE_KEYS = ("format", "name", "stretches", "defaults") + INTS[_STRETCH_INTS:]
+DEFAULTABLE = STRETCH_KEYS[2:]
+
+
+def limits(name: str) -> tuple:
+    """``(default, low, high)`` of a whole-number field."""
+    i = INTS.index(name) * 3
+    return tuple(LIMITS[i:i + 3])
+
+
+def _int(src: dict, i: int, path: str, errors: list) -> int:
+    key = INTS[i]
+    default = LIMITS[i * 3]
+    v = src.get(key, default)
+    if not isinstance(v, int) or isinstance(v, bool):
+        if isinstance(v, float) and -1e9 < v < 1e9 and v == int(v):
+            v = int(v)
+        else:
+            errors.append((path + key, "not_int", type(v).__name__))
+            return default
+    if v < LIMITS[i * 3 + 1] or v > LIMITS[i * 3 + 2]:
+        errors.append((path + key, "range", v))
+    return v
+
+
+def _text(src: dict, key: str, path: str, limit: int, errors: list, required: bool) -> str:
+    v = src.get(key)
+    path += key
+    if v is None:
+        if required:
+            errors.append((path, "required"))
+        return ""
+    if not isinstance(v, str):
+        errors.append((path, "not_text", type(v).__name__))
+        return ""
+    if required and not v.strip():
+        errors.append((path, "blank"))
+    elif len(v) > limit:
+        errors.append((path, "long", len(v)))
+    elif "\n" in v or "\t" in v:
+        errors.append((path, "lines"))
+    return v.strip()
+
+
+def _unknown(data: dict, allowed: tuple, path: str, errors: list) -> None:
+    for k in data:
+        if k not in allowed:
+            errors.append((path + str(k), "unknown"))
+
+
+def _stretch(raw: Any, defaults: dict, path: str, errors: list) -> rt.Stretch:
+    s = rt.Stretch()
+    if not isinstance(raw, dict):
+        errors.append((path[:-1], "not_table", type(raw).__name__))
+        raw = {}
+    _unknown(raw, STRETCH_KEYS, path, errors)
+    src = dict(defaults)
+    src.update(raw)
+    s.title = _text(src, "title", path, rt.TITLE_MAX, errors, True)
+    s.cue = _text(src, "cue", path, rt.CUE_MAX, errors, False)
+    sides = src.get("sides", "none")
+    if sides not in SIDES:
+        errors.append((path + "sides", "sides", sides))
+        sides = "none"
+    s.sides = sides
+    for i in range(_STRETCH_INTS):
+        setattr(s, INTS[i], _int(src, i, path, errors))
+    for k in BOOLS:
+        v = src.get(k, True)
+        if not isinstance(v, bool):
+            errors.append((path + k, "not_bool", type(v).__name__))
+            v = True
+        setattr(s, k, v)
+    return s
+
+
+def from_dict(data: Any) -> rt.Routine:
+    """Check a parsed routine and build it, or raise RoutineError with all errors."""
+    errors: list = []
+    if not isinstance(data, dict):
+        raise rt.RoutineError([("routine", "not_table", type(data).__name__)])
+    _unknown(data, ROUTINE_KEYS, "", errors)
+    fmt = data.get("format", rt.FORMAT)
+    if fmt != rt.FORMAT:
+        errors.append(("format", "format", fmt))
+    r = rt.Routine()
+    r.name = _text(data, "name", "", rt.NAME_MAX, errors, True)
+    r.prepare_s = _int(data, _STRETCH_INTS, "", errors)
+    r.rate_timeout_s = _int(data, _STRETCH_INTS + 1, "", errors)
+    defaults = data.get("defaults", {})
+    if not isinstance(defaults, dict):
+        errors.append(("defaults", "not_table", type(defaults).__name__))
+        defaults = {}
+    _unknown(defaults, DEFAULTABLE, "defaults.", errors)
+    defaults = {k: defaults[k] for k in defaults if k in DEFAULTABLE}
+    raw = data.get("stretches")
+    r.stretches = []
+    if raw is None:
+        errors.append(("stretches", "required"))
+    elif not isinstance(raw, list):
+        errors.append(("stretches", "not_list", type(raw).__name__))
+    elif not raw:
+        errors.append(("stretches", "empty"))
+    elif len(raw) > rt.MAX_STRETCHES:
+        errors.append(("stretches", "too_many", len(raw)))
+    else:
+        seen: dict = {}
+        for i, item in enumerate(raw):
+            path = "stretches[%d]." % i
+            s = _stretch(item, defaults, path, errors)
+            key = s.title.lower()
+            if key and key in seen:
+                errors.append((path + "title", "repeat", seen[key], s.title))
+            seen[key] = i
+            r.stretches.append(s)
+    if not errors:
+        from stretchcue.timeline import total_ms
+
+        total_s = total_ms(r) // 1000
+        if total_s > rt.MAX_TOTAL_S:
+            errors.append(("stretches", "too_long", total_s))
+    if errors:
+        raise rt.RoutineError(errors)
+    return r
+
+
+def loads(text: Any) -> rt.Routine:
+    """Parse and validate JSON routine text or bytes (canonical or not)."""
+    if isinstance(text, (bytes, bytearray)):
+        if len(text) > rt.MAX_ROUTINE_BYTES:
+            raise rt.RoutineError([("routine", "size", len(text))])
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeError:
+            raise rt.RoutineError([("routine", "utf8")]) from None
+    try:
+        data = json.loads(text)
+    except ValueError as e:
+        raise rt.RoutineError([("routine", "json", str(e))]) from None
+    return from_dict(data)

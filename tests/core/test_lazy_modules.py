@@ -1,0 +1,103 @@
+"""Rare jobs load their code for the job only: pairing, checking a routine, pruning a log.
+
+On a board (``stretchcue.DROP``) the module is forgotten after the job, so the heap
+gets it back; these tests switch that on under CPython too.
+"""
+
+import sys
+
+from proto_api import Host, MemoryDevice, urandom
+
+import stretchcue
+from stretchcue import routine, sessionlog
+from stretchcue.protocol import device
+from stretchcue.protocol import messages as m
+
+import samples
+
+PAKE = "stretchcue.protocol.pake"
+CHECK = "stretchcue.routine_check"
+PRUNE = "stretchcue.log_prune"
+
+
+def _dropping(fn):
+    saved = stretchcue.DROP
+    stretchcue.DROP = True
+    try:
+        fn()
+    finally:
+        stretchcue.DROP = saved
+
+
+def _loaded(name):
+    parent, _, child = name.rpartition(".")
+    return name in sys.modules or child in dir(sys.modules[parent])
+
+
+def test_pairing_code_lives_only_as_long_as_a_pairing():
+    def body():
+        from stretchcue.protocol import pake as host_pake  # the laptop's side
+
+        stretchcue.drop(PAKE)
+        assert not _loaded(PAKE) and "pake" not in dir(device)
+        dev = device.DeviceProtocol(MemoryDevice(), urandom)
+        host = Host(dev)
+        dev.enter_pairing("123456", 0)
+        assert not _loaded(PAKE)  # the gesture alone loads nothing
+        sp = host_pake.Spake2(b"H", "123456", urandom(32))
+        r = host.one(m.PAIR_START, host.host_id + sp.share())
+        assert r.ftype == m.PAIR_REPLY
+        assert not _loaded(PAKE)  # held by this attempt only, not by the import system
+        mine = sp.finish(r.payload[:256], host.host_id, r.payload[288:])
+        sp.check(r.payload[256:288])
+        assert host.one(m.PAIR_CONFIRM, mine).ftype == m.OK
+        assert dev._spake is None and not _loaded(PAKE)
+        # A wrong code: refused as PAIR_FAILED, and nothing kept either.
+        dev.enter_pairing("123456", 0)
+        sp = host_pake.Spake2(b"H", "654321", urandom(32))
+        r = host.one(m.PAIR_START, host.host_id + sp.share())
+        mine = sp.finish(r.payload[:256], host.host_id, r.payload[288:])
+        r = host.one(m.PAIR_CONFIRM, mine)
+        assert r.ftype == m.ERROR and m.load(r.payload)["code"] == m.PAIR_FAILED
+        assert dev._spake is None and not _loaded(PAKE)
+
+    _dropping(body)
+
+
+def test_a_bad_pairing_code_is_refused_without_loading_pairing():
+    dev = device.DeviceProtocol(MemoryDevice(), urandom)
+    for bad in ("12345", "1234567", "12345a", ""):
+        try:
+            dev.enter_pairing(bad, 0)
+        except ValueError:
+            continue
+        raise AssertionError(bad)
+    assert not dev.pairing
+
+
+def test_the_routine_checker_is_forgotten_after_each_routine():
+    def body():
+        stretchcue.drop(CHECK)
+        r = routine.loads(samples.to_json(samples.lower_back()))
+        assert len(r.stretches) == 5 and not _loaded(CHECK)
+        try:
+            routine.from_dict({"name": "x"})
+        except routine.RoutineError as e:
+            assert e.errors == [("stretches", "required")]
+        assert not _loaded(CHECK)
+
+    _dropping(body)
+
+
+def test_log_pruning_code_is_loaded_only_past_the_soft_limit():
+    def body():
+        stretchcue.drop(PRUNE)
+        recs = [sessionlog.scan(sessionlog.encode(sessionlog.RATING, i, 0, 3))[0][0]
+                for i in range(1, 11)]
+        assert sessionlog.prune(recs, 0, soft=1000, hard=2000) == (None, 0)
+        assert not _loaded(PRUNE)
+        data, dropped = sessionlog.prune(recs, 5, soft=50, hard=100)
+        assert dropped == 0 and len(sessionlog.scan(data)[0]) == 5
+        assert not _loaded(PRUNE)
+
+    _dropping(body)
