@@ -61,7 +61,7 @@ def build_libs(dest: Path, mpy_cross: Path | None) -> list[str]:
                 shutil.copyfile(src, target)
             else:
                 target = target.with_suffix(".mpy")
-                proc = subprocess.run([str(mpy_cross), "-o", str(target), str(src)],
+                proc = subprocess.run([str(mpy_cross), "-o", str(target), "-s", rel, str(src)],
                                       capture_output=True, text=True)
                 if proc.returncode:
                     raise ImageError(f"mpy-cross failed on {src}: {proc.stderr.strip()}")
@@ -81,11 +81,13 @@ def module_names(lib: Path) -> list[str]:
     return out
 
 
-def bundle(board: str, dest: Path) -> str:
-    """Run the real ``stretchcue bundle --py`` into ``dest``; returns its output."""
+def bundle(board: str, dest: Path, core_mpy_cross: Path | None = None) -> str:
+    """Run the real ``stretchcue bundle`` into ``dest``, the core as .py (``--py``) or, given
+    CircuitPython's mpy-cross, as .mpy (``--mpy-cross``); returns its output."""
     exe = Path(sys.executable).with_name("stretchcue")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "stretchcue_host.cli"]
-    proc = subprocess.run(cmd + ["bundle", "--board", board, "--out", str(dest), "--py"],
+    how = ["--py"] if core_mpy_cross is None else ["--mpy-cross", str(core_mpy_cross)]
+    proc = subprocess.run(cmd + ["bundle", "--board", board, "--out", str(dest)] + how,
                           capture_output=True, text=True)
     if proc.returncode:
         raise ImageError(f"stretchcue bundle --board {board} failed: "
@@ -93,11 +95,11 @@ def bundle(board: str, dest: Path) -> str:
     return proc.stdout.strip()
 
 
-def build_image(board: str, dest: Path, libs: Path) -> str:
+def build_image(board: str, dest: Path, libs: Path, core_mpy_cross: Path | None = None) -> str:
     """The drive for ``board`` in ``dest``: the bundle, then a copy of the built ``libs``."""
     if dest.exists():
         shutil.rmtree(dest)
-    out = bundle(board, dest)
+    out = bundle(board, dest, core_mpy_cross)
     shutil.copytree(libs, dest / "lib", dirs_exist_ok=True)
     return out
 

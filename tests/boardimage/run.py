@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         print("board image: 0 passed, 1 failed")
         return 1
     jobs = [(check_libraries, kind, work / f"libs-{kind}", libs[kind], standins, vm_path,
-             args.heap) for kind in vms]
+             args.heap, mpy_cross if kind == "circuitpython" else None) for kind in vms]
     jobs += [(run_board, kind, board, work / f"{board}-{kind}", libs[kind], standins, vm_path,
               args.heap) for board in (args.board or BOARDS) for kind in vms]
     try:

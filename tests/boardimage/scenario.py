@@ -17,7 +17,6 @@ boot's imports fail, as on a board.
 from __future__ import annotations
 
 import asyncio
-import shutil
 import time
 import traceback
 from pathlib import Path
@@ -231,13 +230,14 @@ def check_log(res: Result, image: Path, did: dict) -> None:
 
 
 async def check_libraries(kind: str, work: Path, libs: Path, standins: Path, vm_path,
-                          heap: str) -> Result:
-    """Every module of every library, imported on its own on the VM (as circup installed it)."""
+                          heap: str, core_mpy_cross: Path | None = None) -> Result:
+    """Every module in the drive's /lib imported on its own on the VM: the core as the
+    installer ships it (.mpy from ``core_mpy_cross``, else .py) and the libraries as
+    circup would (.mpy for CircuitPython).  A .mpy a board cannot load fails here."""
     res = Result("libs", kind)
     t0 = time.monotonic()
     drive = work / "CIRCUITPY"
-    shutil.rmtree(drive, ignore_errors=True)
-    shutil.copytree(libs, drive / "lib")
+    await asyncio.to_thread(build_image, "clue", drive, libs, core_mpy_cross)
     names = module_names(drive / "lib")
     cfg = config("clue", vm_path, "", False)
     cfg.update(probe=[[n, [n]] for n in names], forget=True)
@@ -246,9 +246,12 @@ async def check_libraries(kind: str, work: Path, libs: Path, standins: Path, vm_
         await vm.start()
         await vm.close()
         bad = [f"{e}" for _, _, e in (vm.end or {}).get("probe", []) if e]
-        what = ".mpy (CircuitPython's mpy-cross)" if any(drive.rglob("*.mpy")) else ".py"
-        res.check(f"every module of the Adafruit libraries loads, as {what} "
-                  f"({len(names)} modules)", vm.end and vm.end.get("probe") and not bad,
+        mpy = sorted({p.relative_to(drive / "lib").parts[0].removesuffix(".mpy")
+                      for p in (drive / "lib").rglob("*.mpy")})
+        what = (f"as .mpy from CircuitPython's mpy-cross: {', '.join(mpy)}" if mpy
+                else "as .py")
+        res.check(f"every module in /lib loads on its own ({len(names)}; {what})",
+                  vm.end and vm.end.get("probe") and not bad,
                   "\n".join(bad) or vm.describe_end())
     finally:
         vm.kill()
@@ -257,13 +260,14 @@ async def check_libraries(kind: str, work: Path, libs: Path, standins: Path, vm_
 
 
 async def run_board(kind: str, board: str, work: Path, libs: Path, standins: Path,
-                    vm_path, heap: str) -> Result:
+                    vm_path, heap: str, core_mpy_cross: Path | None = None) -> Result:
+    """The whole story on one board and VM; ``core_mpy_cross`` installs the core as .mpy."""
     res = Result(board, kind)
     t0 = time.monotonic()
     image = work / "CIRCUITPY"
     vms: list[Vm] = []
     try:
-        await asyncio.to_thread(build_image, board, image, libs)
+        await asyncio.to_thread(build_image, board, image, libs, core_mpy_cross)
         sampling = kind == "circuitpython"
         vms.append(Vm(kind, board, image, standins,
                       config(board, vm_path, SESSION_SCRIPT, sampling), heap))

@@ -34,9 +34,12 @@ class VmEnded(Exception):
 
 
 def circuitpython_vm() -> Path | None:
-    """CircuitPython's unix VM: $CIRCUITPY_UNIX, else ../shared/circuitpython/ by the checkout."""
+    """CircuitPython's unix VM: $CIRCUITPY_UNIX (the program, or the folder holding it),
+    else ../shared/circuitpython/circuitpython beside the checkout."""
     env = os.environ.get("CIRCUITPY_UNIX")
-    path = Path(env) if env else ROOT.parent / "shared" / "circuitpython" / "circuitpython"
+    path = Path(env) if env else ROOT.parent / "shared" / "circuitpython"
+    if path.is_dir():
+        path = path / "circuitpython"
     return path if path.is_file() and os.access(path, os.X_OK) else None
 
 

@@ -185,16 +185,29 @@ def _run_file(path: str) -> None:
     exec(code, {"__name__": "__main__"})
 
 
+def _scrub(n: int) -> int:
+    """Overwrite stale C stack slots, which the GC would take for references."""
+    return _scrub(n - 1) if n else 0
+
+
 def probe(groups: list, forget: bool) -> list:
     """Import each group of modules in turn: ``[label, heap it added, first error]``.
 
     With ``forget`` each group's modules leave ``sys.modules`` again, so every
     module is loaded on its own (the library check); without, the groups add up
-    in order (the heap breakdown).
+    in order (the heap breakdown).  ``micropython.qstr_info()`` prints the
+    interned-name table's size before and after each group on the console: that
+    table grows by doubling, so one group takes a jump that belongs to all.
     """
+    import micropython
+
+    qstr_info = getattr(micropython, "qstr_info", None)  # prints the interned-name table's size
     out = []
+    if qstr_info is not None:
+        qstr_info()
     for label, names in groups:
         before = set(sys.modules)
+        _scrub(60)
         gc.collect()
         a = gc.mem_alloc()
         error = None
@@ -204,8 +217,11 @@ def probe(groups: list, forget: bool) -> list:
             except Exception as e:  # noqa: BLE001  (reported, the next one is tried)
                 if error is None:
                     error = name + ": " + format_exc(e).strip().splitlines()[-1]
+        _scrub(60)
         gc.collect()
         out.append([label, gc.mem_alloc() - a, error])
+        if qstr_info is not None:
+            qstr_info()
         if forget:
             for name in list(sys.modules):
                 if name not in before:
@@ -245,6 +261,7 @@ def main(io) -> None:
     boot["usb_data"] = usb.want_data
     link.send("boot", boot)
 
+    _scrub(60)
     gc.collect()
     link.heap.base = gc.mem_alloc()
     link.heap.sampling = cfg["heap_sampling"]
