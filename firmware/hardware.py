@@ -12,6 +12,18 @@ try:
     from typing import Any, Callable
 except ImportError:
     pass
+try:
+    from micropython import const
+except ImportError:
+    def const(x: int) -> int:  # type: ignore[misc]
+        return x
+
+_DRV_ADDR = const(0x5A)
+_DRV_STATUS = const(0x00)
+_DRV_MODE = const(0x01)
+_DRV_RTP = const(0x02)
+_DRV_FEEDBACK = const(0x1A)
+_DRV_CONTROL3 = const(0x1D)
 
 
 class NullMotor:
@@ -34,18 +46,51 @@ class PwmMotor:
 
 
 class Drv2605Motor:
-    """A DRV2605 haptic driver in real-time playback, so the core's ramps are rendered."""
+    """A DRV2605(L) haptic driver in real-time playback, so the core's ramps are rendered.
+
+    Real-time playback needs five register writes, in adafruit_drv2605's own
+    order (its ERM open-loop set-up); that library and adafruit_bus_device
+    under it hold 6-8 KB of heap on CircuitPython for them, a board's budget
+    for a whole screen.  No answer at the address raises OSError.
+    """
 
     def __init__(self, i2c: Any) -> None:
-        import adafruit_drv2605
+        self._i2c = i2c
+        self._buf = bytearray(2)
+        if (self._read(_DRV_STATUS) >> 5) & 7 not in (3, 7):  # DRV2605, DRV2605L
+            raise RuntimeError("not a DRV2605 at 0x5a")
+        self._write(_DRV_MODE, 0x00)  # out of standby
+        self._write(_DRV_RTP, 0)
+        self._write(_DRV_FEEDBACK, self._read(_DRV_FEEDBACK) & 0x7F)  # ERM, not LRA
+        self._write(_DRV_CONTROL3, self._read(_DRV_CONTROL3) | 0x20)  # ERM open loop
+        self._write(_DRV_MODE, 0x05)  # real-time playback
 
-        self._drv = adafruit_drv2605.DRV2605(i2c)
-        self._drv.use_ERM()
-        self._drv.realtime_value = 0
-        self._drv.mode = adafruit_drv2605.MODE_REALTIME
+    def _lock(self) -> None:
+        if not self._i2c.try_lock():  # only this loop uses the bus: never held elsewhere
+            raise RuntimeError("I2C bus busy")
+
+    def _write(self, reg: int, value: int) -> None:
+        buf = self._buf
+        buf[0] = reg
+        buf[1] = value
+        self._lock()
+        try:
+            self._i2c.writeto(_DRV_ADDR, buf)
+        finally:
+            self._i2c.unlock()
+
+    def _read(self, reg: int) -> int:
+        buf = self._buf
+        buf[0] = reg
+        self._lock()
+        try:
+            self._i2c.writeto_then_readfrom(_DRV_ADDR, buf, buf, out_end=1, in_end=1)
+        finally:
+            self._i2c.unlock()
+        return buf[0]
 
     def level(self, percent: int) -> None:
-        self._drv.realtime_value = (percent * 127 + 99) // 100
+        self._write(_DRV_RTP, (percent * 127 + 99) // 100)
 
 
 class NullBuzzer:
