@@ -12,9 +12,8 @@ import digitalio
 import displayio
 import fourwire
 import keypad
-import neopixel
 from adafruit_st7789 import ST7789
-from hardware import Hardware, PwmBuzzer, make_motor
+from hardware import Hardware, Pixels, PwmBuzzer, make_motor
 
 
 def _gizmo_display() -> ST7789:
@@ -36,7 +35,7 @@ def make_hardware() -> Hardware:
     enable.switch_to_output(value=True)
     switch = digitalio.DigitalInOut(board.SLIDE_SWITCH)
     switch.switch_to_input(pull=digitalio.Pull.UP)
-    pixels = neopixel.NeoPixel(board.NEOPIXEL, 10, brightness=0.2, auto_write=True)
+    pixels = Pixels(board.NEOPIXEL, 10, brightness_pct=20)
     return Hardware(
         "cpb", display=_gizmo_display(), width=240, height=240, color=True, keys=keys,
         key_names=("A", "B"), motor=make_motor(_haptic_bus, board.A1, notes, own_bus=True),

@@ -93,6 +93,39 @@ class Drv2605Motor:
         self._write(_DRV_RTP, (percent * 127 + 99) // 100)
 
 
+class Pixels:
+    """NeoPixels as one breath light: every pixel the same colour, GRB, at a set brightness.
+
+    Written with the board's ``neopixel_write``: the neopixel library (for
+    addressing pixels one by one) is heap this never needs.
+    """
+
+    def __init__(self, pin: Any, n: int, brightness_pct: int) -> None:
+        import digitalio
+        import neopixel_write
+
+        self._out = digitalio.DigitalInOut(pin)
+        self._out.direction = digitalio.Direction.OUTPUT
+        self._write = neopixel_write.neopixel_write
+        self._buf = bytearray(3 * n)
+        self._pct = brightness_pct
+        self._last = -1
+
+    def fill(self, rgb: tuple) -> None:
+        pct = self._pct
+        r, g, b = rgb[0] * pct // 100, rgb[1] * pct // 100, rgb[2] * pct // 100
+        packed = g << 16 | r << 8 | b
+        if packed == self._last:
+            return
+        self._last = packed
+        buf = self._buf
+        for i in range(0, len(buf), 3):
+            buf[i] = g
+            buf[i + 1] = r
+            buf[i + 2] = b
+        self._write(self._out, buf)
+
+
 class NullBuzzer:
     def tone(self, hz: int) -> None:
         pass

@@ -122,3 +122,42 @@ def test_bus_made_for_the_drv2605_is_released_for_the_pwm_motor(monkeypatch):
     assert notes == []
     shared = hardware.make_motor(Bus, "A1", notes)
     assert isinstance(shared, hardware.NullMotor) and "no motor found" in notes
+
+
+def test_pixels_fill_every_pixel_grb_at_the_set_brightness_and_only_on_change(monkeypatch):
+    import hardware
+
+    writes: list = []
+
+    class Pin:
+        direction = None
+
+    monkeypatch.setitem(sys.modules, "digitalio", types.SimpleNamespace(
+        DigitalInOut=lambda pin: Pin(), Direction=types.SimpleNamespace(OUTPUT="out")))
+    monkeypatch.setitem(sys.modules, "neopixel_write", types.SimpleNamespace(
+        neopixel_write=lambda pin, buf: writes.append((pin.direction, bytes(buf)))))
+    px = hardware.Pixels("NEOPIXEL", 3, brightness_pct=20)
+    px.fill((100, 50, 255))
+    px.fill((100, 50, 255))
+    px.fill((0, 0, 0))
+    assert writes == [("out", bytes((10, 20, 51)) * 3), ("out", bytes(9))]
+
+
+def test_drv2605_set_up_for_real_time_playback_and_levels(monkeypatch):
+    import hardware
+
+    from stretchcue_host.sim.fakes import hw
+    from stretchcue_host.sim.world import WORLD
+
+    monkeypatch.setattr(WORLD, "drv2605", True)
+    bus = hw.I2C(hw.Pin("SCL"), hw.Pin("SDA"))
+    bus.regs[0x1A] = 0xB6  # an LRA set-up left by someone else
+    motor = hardware.Drv2605Motor(bus)
+    assert bus.regs[0x01] == 0x05 and bus.regs[0x1A] & 0x80 == 0 and bus.regs[0x1D] & 0x20
+    motor.level(100)
+    assert bus.regs[0x02] == 127
+    motor.level(1)
+    assert bus.regs[0x02] == 2
+    monkeypatch.setattr(WORLD, "drv2605", False)
+    with pytest.raises(OSError):
+        hardware.Drv2605Motor(hw.I2C(hw.Pin("SCL2"), hw.Pin("SDA2")))

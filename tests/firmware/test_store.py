@@ -112,9 +112,8 @@ def test_full_flash_is_a_clear_error(store, monkeypatch):
 
 
 def test_builtin_default_matches_the_bundled_routine():
-    import default_routine
-
     import app
+    import default_routine
 
     _, canon = load(resolve("lower-back"))
     assert default_routine.DEFAULT_JSON == canon

@@ -1,4 +1,4 @@
-"""Pins, digital and PWM I/O, keypad, I2C with a DRV2605, NeoPixels.
+"""Pins, digital and PWM I/O, keypad, I2C with a DRV2605, NeoPixels (neopixel_write).
 
 One description of these board APIs for every place the firmware runs off a
 board: the CPython simulator installs them with ``fakes/modules.py``, and the
@@ -244,28 +244,7 @@ class SPI:
             _release(pin, self)
 
 
-class NeoPixel:
-    def __init__(self, pin: Pin, n: int, *, bpp: int = 3, brightness: float = 1.0,
-                 auto_write: bool = True, pixel_order=None) -> None:
-        _claim(pin, self)
-        self.n = n
-        self.brightness = brightness
-        self._px = [(0, 0, 0)] * n
-
-    def fill(self, color) -> None:
-        color = tuple(color)
-        if self._px[0] != color:
-            WORLD.emit("pixels", color=list(color))
-        self._px = [color] * self.n
-
-    def __setitem__(self, i, color) -> None:
-        self._px[i] = tuple(color)
-
-    def __getitem__(self, i):
-        return self._px[i]
-
-    def __len__(self) -> int:
-        return self.n
-
-    def show(self) -> None:
-        pass
+def neopixel_write(digitalinout, buf) -> None:
+    """The NeoPixel strip: the first pixel's colour (GRB on the wire) goes into the trace."""
+    if len(buf) >= 3:
+        WORLD.emit("pixels", color=[buf[1], buf[0], buf[2]])

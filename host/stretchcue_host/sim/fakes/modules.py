@@ -80,7 +80,7 @@ def install(board: str) -> None:
     _module("pwmio", PWMOut=hw.PWMOut)
     _module("keypad", Keys=hw.Keys, Event=hw.Event, EventQueue=hw.EventQueue)
     _module("busio", I2C=hw.I2C, SPI=hw.SPI)
-    _module("neopixel", NeoPixel=hw.NeoPixel, GRB="GRB", RGB="RGB")
+    _module("neopixel_write", neopixel_write=hw.neopixel_write)
     uid = bytes.fromhex("5c0ffee5" + f"{sum(map(ord, board)):08x}")
     cpu = types.SimpleNamespace(uid=uid, temperature=25.0, voltage=3.3)
     _module("microcontroller", cpu=cpu, nvm=_Nvm(256), Pin=hw.Pin,

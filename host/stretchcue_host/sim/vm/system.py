@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 
+from stretchcue_host.sim.fakes import hw
 from stretchcue_host.sim.world import WORLD
 
 
@@ -248,12 +249,6 @@ class UsbCdc:
         self.module.data = Serial() if self.want_data else None
 
 
-def neopixel_write(digitalinout, buf) -> None:
-    """The NeoPixel strip: the first pixel's colour goes into the trace."""
-    if len(buf) >= 3:
-        WORLD.emit("pixels", color=[buf[1], buf[0], buf[2]])
-
-
 def install_all(board: str, uid: bytes, storage: Storage, usb: UsbCdc) -> None:
     _time_module()
     _hashlib_module()
@@ -267,7 +262,7 @@ def install_all(board: str, uid: bytes, storage: Storage, usb: UsbCdc) -> None:
     usb.in_boot = True
     usb.module = install("usb_cdc", enable=usb.enable, disable=lambda: None,
                          console=Serial(), data=None, Serial=Serial)
-    install("neopixel_write", neopixel_write=neopixel_write)
+    install("neopixel_write", neopixel_write=hw.neopixel_write)
     _os_extras()
     try:
         import __future__  # noqa: F401  (CircuitPython has it built in)
