@@ -12,9 +12,10 @@ radio, a power cut and the resume) on the CircuitPython VM, per board:
 * **smallest cap**: the smallest ``-X heapsize`` with which the whole run still
   passes every check (bisected to ``--step`` KB), and that less what the VM and
   the stand-ins held before code.py: the heap a board must find for stretchcue;
-* **per component**: ``gc.collect(); gc.mem_alloc()`` around importing each part,
-  in this order (each row is what it adds), then what the objects built at run
-  time add up to by the menu.
+* **per component**: ``gc.collect(); gc.mem_alloc()`` around importing each part
+  the drive has, in this order (each row is what it adds), with the share of the
+  interned-name table, then what the objects built at run time add up to by the
+  menu.
 
 All figures are KB less what the VM and stand-ins held before code.py started.
 The core is installed as .py (``bundle --py``) and/or as .mpy (``bundle
@@ -44,28 +45,32 @@ TARGET_KB = 96
 CORE = ["stretchcue.routine", "stretchcue.timeline", "stretchcue.engine", "stretchcue.cues",
         "stretchcue.sessionlog", "stretchcue.resume"]
 PROTOCOL = ["stretchcue.protocol.device", "stretchcue.protocol.pake"]
-BOARD_LIBS = {"clue": [], "cpb": ["neopixel", "adafruit_st7789"],
-              "feather": ["adafruit_displayio_sh1107"]}
-FIRMWARE = ["hardware", "controls", "store", "screens", "default_routine", "device_api", "links",
-            "ble_link", "serial_link", "app", "board_profile"]
+#: libraries in their own rows, where the drive has them (the rest: "other libraries")
+LIBRARIES = (("adafruit_ticks", ["adafruit_ticks"]),
+             ("display_text (label)", ["adafruit_display_text.label"]),
+             ("drv2605 + bus_device", ["adafruit_drv2605"]),
+             ("adafruit_ble", ["adafruit_ble", "adafruit_ble.services.nordic",
+                               "adafruit_ble.advertising.standard"]),
+             ("neopixel", ["neopixel"]))
+BOARD_LIBS = {"clue": [], "cpb": ["adafruit_st7789"], "feather": ["adafruit_displayio_sh1107"]}
 
 
-def components(board: str, libs: list[str]) -> list:
-    groups = [["adafruit_ticks", ["adafruit_ticks"]], ["core", CORE], ["protocol", PROTOCOL],
-              ["display_text (label)", ["adafruit_display_text.label"]],
-              ["drv2605 + bus_device", ["adafruit_drv2605"]],
-              ["board libraries", BOARD_LIBS[board]]]
-    if "adafruit_ble" in libs:
-        groups.append(["adafruit_ble", ["adafruit_ble", "adafruit_ble.services.nordic",
-                                        "adafruit_ble.advertising.standard"]])
-    return groups + [["firmware modules", FIRMWARE]]
+def components(board: str, image: Path) -> list:
+    """[label, modules] in import order: libraries the drive has, core, protocol, firmware."""
+    libs = set(module_names(image / "lib"))
+    groups = [[label, mods] for label, mods in LIBRARIES if mods[0] in libs]
+    groups[1:1] = [["core", CORE], ["protocol", PROTOCOL]]
+    groups.append(["board's display library", [m for m in BOARD_LIBS[board] if m in libs]])
+    firmware = sorted(p.stem for p in image.glob("*.py")
+                      if p.stem not in ("code", "boot", "board_profile"))
+    return groups + [["firmware modules", firmware + ["board_profile"]]]
 
 
 async def breakdown(board: str, work: Path, libs: Path, standins: Path, vm_path, core) -> list:
     image = work / "CIRCUITPY"
     await asyncio.to_thread(build_image, board, image, libs, core)
     cfg = config(board, vm_path, "", True)
-    cfg.update(probe=components(board, module_names(image / "lib")), forget=False)
+    cfg.update(probe=components(board, image), forget=False)
     vm = Vm(VM, board, image, standins, cfg, "512K")
     try:
         await vm.start()

@@ -146,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
           "menu after gc.collect(); both less what the VM and stand-ins held before code.py")
     for line in heap_rows(results):
         print("  " + line)
-    print()
-    print(f"board image: {passed} passed, {failed} failed ({time.monotonic() - t0:.0f} s)")
+    print(f"({time.monotonic() - t0:.0f} s)")
+    print(f"board image: {passed} passed, {failed} failed")
     return 1 if failed or not results else 0
 
 
