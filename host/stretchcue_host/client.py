@@ -22,9 +22,27 @@ from stretchcue.protocol import auth, pake, transfer
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
 from stretchcue_host.keys import KeyStore
+from stretchcue_host.names import ERROR_NAMES
 from stretchcue_host.transport.base import ConnectionLost, Transport
 
 PAIR_TIMEOUT_S = 30.0
+
+
+class DeviceError(m.ProtocolError):
+    """The device answered ERROR: ``code`` (``name`` says which), ``message``, ``errors``."""
+
+    @property
+    def name(self) -> str:
+        return ERROR_NAMES[self.code] if 0 < self.code < len(ERROR_NAMES) else "ERROR"
+
+
+def parse_error(payload: bytes) -> DeviceError:
+    """The DeviceError an ERROR frame's payload stands for."""
+    try:
+        d = m.load(payload)
+        return DeviceError(int(d["code"]), str(d["message"]), d.get("errors"))
+    except (m.ProtocolError, KeyError, TypeError, ValueError):
+        return DeviceError(m.BAD_REQUEST, "unreadable error reply")
 
 
 class ClientError(Exception):
@@ -139,7 +157,7 @@ class DeviceClient:
             if f.req != req:
                 continue
             if f.ftype == m.ERROR:
-                raise m.parse_error(f.payload)
+                raise parse_error(f.payload)
             if f.ftype != expect:
                 raise ClientError(f"expected reply 0x{expect:02x}, got 0x{f.ftype:02x}")
             return f
@@ -297,7 +315,7 @@ class DeviceClient:
             while True:
                 f = await self._next(deadline)
                 if f.ftype == m.ERROR and f.req in reqs | {breq, creq}:
-                    err = m.parse_error(f.payload)
+                    err = parse_error(f.payload)
                     if f.req == creq and err.code == m.NO_TRANSFER:
                         raise _Resume  # a chunk was lost: send again from the last ack
                     raise err
@@ -341,7 +359,7 @@ class DeviceClient:
                     if f.req != req:
                         continue
                     if f.ftype == m.ERROR:
-                        raise m.parse_error(f.payload)
+                        raise parse_error(f.payload)
                     if f.ftype == m.LOG_DATA:
                         got += sessionlog.scan(f.payload)[0]
                     elif f.ftype == m.LOG_END:

@@ -2,8 +2,8 @@
 
 The device shows its own short texts and never needs these, so they stay off
 its heap: step kinds (``stretchcue.timeline``), engine events
-(``stretchcue.engine``), cues (``stretchcue.cues``) and sides, indexed by the
-core's codes.
+(``stretchcue.engine``), cues (``stretchcue.cues``), sides and protocol errors,
+indexed by the core's codes.
 """
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ KIND_NAMES = ("prepare", "move in", "sink", "hold", "release", "rest", "switch s
 EVENT_NAMES = ("", "phase", "inhale", "exhale", "second", "hold end", "rest", "switch side",
                "stretch done", "rate request", "rating", "session done", "paused", "resumed",
                "extended", "extend limit", "skipped", "hold start", "stretch start")
+
+# The protocol's error codes (stretchcue.protocol.messages), as DeviceError.name.
+ERROR_NAMES = ("", "BAD_REQUEST", "BAD_VERSION", "UNKNOWN_TYPE", "NOT_PAIRED", "AUTH_FAILED",
+               "BUSY", "NO_SPACE", "UNKNOWN_ROUTINE", "BAD_ROUTINE", "BAD_CRC", "NOT_PAIRING",
+               "PAIR_FAILED", "NO_TRANSFER", "TOO_LARGE", "INTERNAL")
 
 CUE_NAMES = ("inhale", "exhale", "hold start", "hold end", "last 3 s", "rest", "switch side",
              "stretch start", "stretch done", "rate", "session done", "paused", "ack", "limit")

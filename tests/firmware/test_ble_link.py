@@ -134,7 +134,7 @@ def test_a_reconnect_between_two_passes_ends_the_old_session(air):
     air.inbox += host.frame(m.LOG_ACK, struct.pack("<I", 5))  # the old session's frame
     link.poll(40)
     (reply,) = fr.FrameDecoder().feed(b"".join(air.sent))
-    assert reply.ftype == m.ERROR and b"NOT_PAIRED" in reply.payload
+    assert reply.ftype == m.ERROR and m.load(reply.payload)["code"] == m.NOT_PAIRED
 
 
 def _structures(data: bytes) -> dict:

@@ -52,7 +52,7 @@ ROUTINES = const(0x85)
 PUT_ACK = const(0x86)  # offset u32 | window u16 | chunk u16
 LOG_DATA = const(0x87)  # whole session-log records, back to back
 LOG_END = const(0x88)  # last seq u32 | count u16 | more u8
-ERROR = const(0xFF)  # JSON {"code", "error", "message", ["errors"]}
+ERROR = const(0xFF)  # JSON {"code", "message", ["errors"]}
 
 # Error codes.
 BAD_REQUEST = const(1)
@@ -71,10 +71,6 @@ NO_TRANSFER = const(13)
 TOO_LARGE = const(14)
 INTERNAL = const(15)
 
-ERROR_NAMES = ("", "BAD_REQUEST", "BAD_VERSION", "UNKNOWN_TYPE", "NOT_PAIRED", "AUTH_FAILED",
-               "BUSY", "NO_SPACE", "UNKNOWN_ROUTINE", "BAD_ROUTINE", "BAD_CRC", "NOT_PAIRING",
-               "PAIR_FAILED", "NO_TRANSFER", "TOO_LARGE", "INTERNAL")
-
 NAME_MAX = const(32)
 _NAME_OK = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
 
@@ -83,7 +79,8 @@ class ProtocolError(Exception):
     """A request that cannot be done; ``code`` is one of the error codes above.
 
     The device API raises it to refuse (e.g. ``NO_SPACE``); the host client
-    raises it when the device answered ERROR.
+    raises its subclass ``DeviceError`` (which knows the codes' names) when the
+    device answered ERROR.
     """
 
     def __init__(self, code: int, message: str, errors: Any = None) -> None:
@@ -92,17 +89,13 @@ class ProtocolError(Exception):
         self.message = message
         self.errors = errors or []
 
-    @property
-    def name(self) -> str:
-        return ERROR_NAMES[self.code] if 0 < self.code < len(ERROR_NAMES) else "ERROR"
-
 
 _MAX_ERROR = const(500)  # a frame's 512 payload bytes, less a signature's 12
 
 
 def error_payload(code: int, message: str, errors: Any = None) -> bytes:
     """An ERROR payload; the ``errors`` list is cut short to fit one frame."""
-    d: dict = {"code": code, "error": ERROR_NAMES[code], "message": message}
+    d: dict = {"code": code, "message": message}
     if errors:
         d["errors"] = [list(e) for e in errors]
     out = dump(d)
@@ -111,14 +104,6 @@ def error_payload(code: int, message: str, errors: Any = None) -> bytes:
         del errs[max(0, min(len(errs) - 1, len(errs) * _MAX_ERROR // len(out))):]
         out = dump(d)
     return out
-
-
-def parse_error(payload: Any) -> ProtocolError:
-    try:
-        d = load(payload)
-        return ProtocolError(int(d["code"]), str(d["message"]), d.get("errors"))
-    except (ProtocolError, KeyError, TypeError, ValueError):
-        return ProtocolError(BAD_REQUEST, "unreadable error reply")
 
 
 def dump(obj: Any) -> bytes:
