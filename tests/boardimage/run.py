@@ -21,7 +21,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -100,7 +99,6 @@ def main(argv: list[str] | None = None) -> int:
               "../shared/circuitpython/circuitpython beside the checkout)")
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="boardimage-"))
     work.mkdir(parents=True, exist_ok=True)
-    t0 = time.monotonic()
     try:
         standins = build_standins(work / "standins")
         libs = {}
@@ -146,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
           "menu after gc.collect(); both less what the VM and stand-ins held before code.py")
     for line in heap_rows(results):
         print("  " + line)
-    print(f"({time.monotonic() - t0:.0f} s)")
+    print()
     print(f"board image: {passed} passed, {failed} failed")
     return 1 if failed or not results else 0
 
