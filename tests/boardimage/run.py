@@ -95,8 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     vms = list(args.vm or VMS)
     if "circuitpython" in vms and vm_path is None:
         vms.remove("circuitpython")
-        print("board image: not run on CircuitPython's VM (no $CIRCUITPY_UNIX and no "
-              "../shared/circuitpython/circuitpython beside the checkout)")
+        env = os.environ.get("CIRCUITPY_UNIX")
+        why = (f"$CIRCUITPY_UNIX={env} is neither the program nor its folder" if env else
+               "no $CIRCUITPY_UNIX and no ../shared/circuitpython/circuitpython beside the "
+               "checkout")
+        print(f"board image: not run on CircuitPython's VM ({why})")
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="boardimage-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
