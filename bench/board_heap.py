@@ -88,8 +88,8 @@ async def breakdown(board: str, work: Path, libs: Path, standins: Path, vm_path,
 
 
 async def smallest_cap(board: str, work: Path, libs: Path, standins: Path, vm_path, core,
-                       step: int, top: int) -> tuple[int | None, int]:
-    """(smallest passing -X heapsize in KB, base in bytes) by bisection below ``top``."""
+                       step: int, top: int) -> tuple[int | None, int, str]:
+    """(smallest passing -X heapsize in KB, base in bytes, why not) by bisection below ``top``."""
     runs = 0
 
     async def passes(kb: int):
@@ -101,7 +101,8 @@ async def smallest_cap(board: str, work: Path, libs: Path, standins: Path, vm_pa
 
     ok, res = await passes(top)
     if not ok:
-        return None, 0
+        name, _, detail = res.failed[0]
+        return None, 0, f"fails even at {top}K: {name}: {detail.splitlines()[-1] if detail else ''}"
     base = res.heap.get("first boot", {}).get("base", 0)
     lo, hi = max(step, base // 1024), top
     while hi - lo > step:
@@ -110,7 +111,7 @@ async def smallest_cap(board: str, work: Path, libs: Path, standins: Path, vm_pa
             hi = mid
         else:
             lo = mid
-    return hi, base
+    return hi, base, ""
 
 
 async def bench_board(board, core_name, core, gate, work, libs, standins, vm_path, step) -> dict:
@@ -121,10 +122,10 @@ async def bench_board(board, core_name, core, gate, work, libs, standins, vm_pat
         parts = await breakdown(board, work / f"{board}-{core_name}-parts", libs, standins,
                                 vm_path, core)
     async with gate:
-        cap, base = await smallest_cap(board, work / f"{board}-{core_name}-cap", libs, standins,
-                                       vm_path, core, step, 512)
+        cap, base, why = await smallest_cap(board, work / f"{board}-{core_name}-cap", libs,
+                                            standins, vm_path, core, step, 512)
     return {"board": board, "core": core_name, "run": full, "parts": parts, "cap": cap,
-            "base": base}
+            "base": base, "why": why}
 
 
 def _kb(n) -> str:
@@ -147,6 +148,8 @@ def report(results: list[dict]) -> None:
                 c[0] for c in run.failed)
             print(f"  {r['board']:8} {_kb(peak):>6} {_kb(first.get('menu')):>6} {cap:>6} "
                   f"{less:>9}  {state}")
+            if r["why"]:
+                print(f"      cap: {r['why']}")
         labels = [part[0] for part in rows[0]["parts"]]
         print(f"\n  per component: KB added, imported in this order (core as .{core_name}), and")
         print("  in brackets the part of it that is the interned-name table (qstr pool), which")
