@@ -134,8 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         passed += len(r.checks) - len(bad)
         failed += len(bad)
         state = "ok" if not bad else "FAILED"
+        syncs = f" {r.syncs} syncs," if r.syncs else ""
         print(f"{r.board:8} {r.vm:14} {state:6} {len(r.checks) - len(bad)}/{len(r.checks)} checks,"
-              f" {r.syncs} syncs, {r.seconds:.1f} s")
+              f"{syncs} {r.seconds:.1f} s")
         for name, ok, detail in r.checks:
             if not ok or args.verbose:
                 print(f"    {'ok  ' if ok else 'FAIL'} {name}")
