@@ -87,8 +87,8 @@ def bundle(board: str, dest: Path, core_mpy_cross: Path | None = None) -> str:
     exe = Path(sys.executable).with_name("stretchcue")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "stretchcue_host.cli"]
     how = ["--py"] if core_mpy_cross is None else ["--mpy-cross", str(core_mpy_cross)]
-    proc = subprocess.run(cmd + ["bundle", "--board", board, "--out", str(dest)] + how,
-                          capture_output=True, text=True)
+    proc = subprocess.run(cmd + ["bundle", "--board", board, "--out", str(dest), "--source",
+                                 str(ROOT)] + how, capture_output=True, text=True)
     if proc.returncode:
         raise ImageError(f"stretchcue bundle --board {board} failed: "
                          f"{(proc.stderr or proc.stdout).strip()}")
