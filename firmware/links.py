@@ -45,7 +45,7 @@ class Links:
     def unlocked(self) -> bool:
         """Text mode was unlocked with the code (a phone terminal, not the tool)."""
         for _, proto in self.items:
-            if proto.text.unlocked:
+            if proto.unlocked:
                 return True
         return False
 

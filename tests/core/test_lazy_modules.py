@@ -101,3 +101,20 @@ def test_log_pruning_code_is_loaded_only_past_the_soft_limit():
         assert not _loaded(PRUNE)
 
     _dropping(body)
+
+
+def test_text_mode_is_loaded_only_to_answer_a_line():
+    def body():
+        stretchcue.drop("stretchcue.protocol.text")
+        api = MemoryDevice()
+        api.routines["a"] = b"{}"
+        dev = device.DeviceProtocol(api, urandom)
+        assert not _loaded("stretchcue.protocol.text")
+        dev.enter_pairing("123456", 0)
+        assert dev.receive(b"unlock 123456\nlist\n") == [b"unlocked: list, start, stop\n",
+                                                         b"routines: 1 a\n"]
+        assert dev.unlocked and not _loaded("stretchcue.protocol.text")
+        dev.disconnected()
+        assert not dev.unlocked
+
+    _dropping(body)

@@ -22,7 +22,7 @@ Any of them may raise ``messages.ProtocolError`` to refuse with a code.
 
 Pairing (``pake``: the SPAKE2 code and its 2048-bit group) is imported only for a
 PAIR_START and lives only as long as that attempt; a board that is not pairing
-never holds it.
+never holds it.  Text mode (``text``) is imported for each line typed.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from stretchcue import routine as rt
 from stretchcue.protocol import auth
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
-from stretchcue.protocol.text import TextConsole
 from stretchcue.protocol.transfer import (
     CHUNK,
     LOG_FRAME,
@@ -86,7 +85,7 @@ class DeviceProtocol:
         self._nonces: Any = None
         self.session: Any = None
         self.paired_host = b""  # set when a pairing completes, for the firmware's screen
-        self.text = TextConsole(api, self._unlock_text)
+        self.unlocked = False  # text mode: the shown code was typed on this connection
         self._signed = False
 
     @property
@@ -124,9 +123,9 @@ class DeviceProtocol:
         self.session = None
         self._nonces = None
         self._host_id = b""
-        self.text.unlocked = False
+        self.unlocked = False
 
-    def _unlock_text(self, code: str) -> bool:
+    def unlock_text(self, code: str) -> bool:
         """Text mode's proof of holding the device: the shown code, one guess."""
         ok = bool(self._code) and self._spake is None and code == self._code
         self.leave_pairing()
@@ -136,7 +135,12 @@ class DeviceProtocol:
         out: list = []
         for item in self._dec.feed(data):
             if isinstance(item, str):
-                out.append(self.text.reply(item.strip()))
+                from stretchcue.protocol import text
+
+                try:
+                    out.append(text.reply(self, item.strip()))
+                finally:
+                    drop("stretchcue.protocol.text")
             else:
                 self._frame(item, out)
         return out

@@ -6,6 +6,9 @@ the pairing exchange, so ``list``, ``start`` and ``stop`` first need
 gesture: proof that whoever types holds the device.  It lasts for this
 connection only and allows one guess per code.  Text mode never reads the log
 and never changes routines; that stays behind the signed binary protocol.
+
+``DeviceProtocol`` imports this for each line typed and forgets it after, so a
+board holds it only while it answers one.
 """
 
 from __future__ import annotations
@@ -18,58 +21,53 @@ except ImportError:
     pass
 
 HELP = "commands: status, unlock CODE, list, start [N|NAME], stop"
-_LOCKED = ("list", "start", "stop")
 
 
-class TextConsole:
-    """Answers text lines for one connection; ``unlock(code)`` checks the shown code."""
+def reply(proto: Any, line: str) -> bytes:
+    """The answer to one typed line, for the connection ``proto`` (a ``DeviceProtocol``:
+    its ``api``, its ``unlocked`` flag and its ``unlock_text(code)`` check)."""
+    return (_answer(proto, line) + "\n").encode()
 
-    def __init__(self, api: Any, unlock: Any) -> None:
-        self.api = api
-        self._unlock = unlock
-        self.unlocked = False
 
-    def reply(self, line: str) -> bytes:
-        return (self._answer(line) + "\n").encode()
+def _answer(proto: Any, line: str) -> str:
+    cmd, _, arg = line.partition(" ")
+    cmd = cmd.lower()
+    arg = arg.strip()
+    api = proto.api
+    if cmd == "help":
+        return HELP
+    if cmd == "status":
+        return "state: %s" % ("running" if api.busy else "idle")
+    if cmd == "unlock":
+        if not proto.unlock_text(arg):
+            return "error: wrong or no code; hold B on the menu for a new one"
+        proto.unlocked = True
+        return "unlocked: list, start, stop"
+    if cmd not in ("list", "start", "stop"):
+        return "error: '%s' is not a command; try help" % cmd[:20]
+    if not proto.unlocked:
+        return "error: '%s' needs unlock CODE first (hold B on the menu)" % cmd
+    try:
+        if cmd == "list":
+            names = []
+            for i, r in enumerate(api.list_routines()):
+                names.append("%d %s%s" % (i + 1, r["name"], "*" if r["selected"] else ""))
+            return "routines: " + ", ".join(names)
+        if cmd == "start":
+            return "started: " + api.start(_pick(api, arg))
+        if not api.stop():
+            return "error: no session running"
+        return "stopped"
+    except m.ProtocolError as e:
+        return "error: " + e.message
 
-    def _answer(self, line: str) -> str:
-        cmd, _, arg = line.partition(" ")
-        cmd = cmd.lower()
-        arg = arg.strip()
-        api = self.api
-        if cmd == "help":
-            return HELP
-        if cmd == "status":
-            return "state: %s" % ("running" if api.busy else "idle")
-        if cmd == "unlock":
-            if not self._unlock(arg):
-                return "error: wrong or no code; hold B on the menu for a new one"
-            self.unlocked = True
-            return "unlocked: list, start, stop"
-        if cmd not in _LOCKED:
-            return "error: '%s' is not a command; try help" % cmd[:20]
-        if not self.unlocked:
-            return "error: '%s' needs unlock CODE first (hold B on the menu)" % cmd
-        try:
-            if cmd == "list":
-                names = []
-                for i, r in enumerate(api.list_routines()):
-                    names.append("%d %s%s" % (i + 1, r["name"], "*" if r["selected"] else ""))
-                return "routines: " + ", ".join(names)
-            if cmd == "start":
-                return "started: " + api.start(self._pick(arg))
-            if not api.stop():
-                return "error: no session running"
-            return "stopped"
-        except m.ProtocolError as e:
-            return "error: " + e.message
 
-    def _pick(self, arg: str) -> str:
-        """A routine name from a list number, a name, or '' for the selected one."""
-        if arg.isdigit():
-            names = [r["name"] for r in self.api.list_routines()]
-            n = int(arg)
-            if not 1 <= n <= len(names):
-                raise m.ProtocolError(m.UNKNOWN_ROUTINE, "no routine number %d" % n)
-            return names[n - 1]
-        return arg
+def _pick(api: Any, arg: str) -> str:
+    """A routine name from a list number, a name, or '' for the selected one."""
+    if arg.isdigit():
+        names = [r["name"] for r in api.list_routines()]
+        n = int(arg)
+        if not 1 <= n <= len(names):
+            raise m.ProtocolError(m.UNKNOWN_ROUTINE, "no routine number %d" % n)
+        return names[n - 1]
+    return arg
