@@ -5,20 +5,29 @@ Runs the unix port of CircuitPython 10.3 (``$CIRCUITPY_UNIX``: the folder holdin
 heap.  Each figure is a ``gc.collect(); gc.mem_alloc()`` difference:
 
 * **alone**: a fresh VM imports only that module (and whatever it imports itself);
-* **added**: one VM imports the modules in the table's order, each row what it adds.
+* **added**: one VM imports the modules in the table's order, each row what it adds
+  (a row that happens to grow the VM's string table pays for the whole step, so
+  single rows jump; the totals are exact).
 
 ``binascii``, ``json``, ``struct`` and ``micropython`` are C on a board and
 ``adafruit_ticks`` is a library the firmware imports anyway, so all are imported
 before the first figure.  "core + default routine" is the firmware's core
 (routine, timeline, engine, cues, sessionlog, resume) with routines/lower-back.toml
-loaded from its canonical JSON, the bytes themselves freed.  Work happens in functions
-and the stack is overwritten before each ``gc.collect()``, so a stale pointer left on
-the C stack (the GC scans it conservatively) does not keep garbage alive.  The .mpy rows use
+loaded from its canonical JSON, the bytes themselves freed.  "protocol, resident" is
+what ``stretchcue.protocol.device`` keeps loaded on top.  The rows below it are
+imported only for a job (checking a routine, pruning the log, a typed line,
+pairing, SHA-256 without a native one) and forgotten after it on a board; each is
+measured on top of everything above.  Work happens in functions and the stack is
+overwritten before each ``gc.collect()``, so a stale pointer left on the C stack
+(the GC scans it conservatively) does not keep garbage alive.  The .mpy rows use
 CircuitPython's mpy-cross, as a board needs.  Prints a table; asserts nothing.
+
+    python bench/heap_core.py [--root CHECKOUT]   (another checkout's lib/, to compare)
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -35,13 +44,16 @@ HEAP = "512K"
 CORE = ("stretchcue.routine", "stretchcue.timeline", "stretchcue.engine", "stretchcue.cues",
         "stretchcue.sessionlog", "stretchcue.resume")
 PROTOCOL = ("stretchcue.protocol.frame", "stretchcue.protocol.messages",
-            "stretchcue.protocol.transfer", "stretchcue.protocol.text",
-            "stretchcue.protocol.poly1305", "stretchcue.protocol.sha256",
-            "stretchcue.protocol.auth", "stretchcue.protocol.device",
-            "stretchcue.protocol.pake")
+            "stretchcue.protocol.transfer", "stretchcue.protocol.poly1305",
+            "stretchcue.protocol.sha256", "stretchcue.protocol.auth",
+            "stretchcue.protocol.device")
+JOBS = ("stretchcue.routine_check", "stretchcue.log_prune", "stretchcue.protocol.text",
+        "stretchcue.protocol.pake", "stretchcue.protocol.sha256_pure")
 ROUTINE = "+ default routine loaded"
+ROUTINE_ROW = "routine + default routine loaded"
 
-# Runs inside CircuitPython.  MODS and MODE are prepended; prints "HEAP <name> <bytes>".
+# Runs inside CircuitPython.  MODS, ROUTINE and JSON_PATH are prepended; prints
+# "HEAP <name> <added> <total>" per step, or "HEAP <name> missing".
 _SCRIPT = """
 import gc
 import binascii, json, struct  # noqa
@@ -59,8 +71,12 @@ def _load(path):
 def _do(name):
     if name == ROUTINE:
         _kept.append(_load(JSON_PATH))
-    else:
+        return True
+    try:
         __import__(name)
+    except ImportError:
+        return False
+    return True
 
 
 def _scrub(n):  # overwrite stale stack slots, which the GC would take for references
@@ -73,7 +89,9 @@ gc.collect()
 _base = gc.mem_alloc()
 _prev = _base
 for _name in MODS:
-    _do(_name)
+    if not _do(_name):
+        print("HEAP", _name, "missing")
+        continue
     _scrub(60)
     gc.collect()
     _now = gc.mem_alloc()
@@ -92,9 +110,9 @@ def _vm_dir() -> Path | None:
     return None
 
 
-def _tree(dst: Path, vm: Path, mpy: bool) -> Path:
-    """lib/stretchcue and adafruit_ticks under ``dst``, as sources or compiled."""
-    src_root = ROOT / "lib"
+def _tree(root: Path, dst: Path, vm: Path, mpy: bool) -> Path:
+    """``root``/lib/stretchcue and adafruit_ticks under ``dst``, as sources or compiled."""
+    src_root = root / "lib"
     for src in sorted(src_root.rglob("*.py")):
         rel = src.relative_to(src_root)
         out = dst / rel
@@ -114,69 +132,82 @@ def _tree(dst: Path, vm: Path, mpy: bool) -> Path:
 
 
 def _run(vm: Path, lib: Path, work: Path, mods: tuple, json_path: Path) -> dict:
+    """{name: (added, total) or None if the module does not exist}."""
     script = work / "heap_script.py"
     script.write_text("MODS = %r\nROUTINE = %r\nJSON_PATH = %r\n" % (mods, ROUTINE,
                                                                      str(json_path)) + _SCRIPT)
     env = dict(os.environ, MICROPYPATH=str(lib))
     res = subprocess.run([str(vm / "circuitpython"), "-X", "heapsize=" + HEAP, str(script)],
                          capture_output=True, text=True, env=env, cwd=work)
-    out = {}
+    out: dict = {}
     for line in res.stdout.splitlines():
         if line.startswith("HEAP "):
-            parts = line[5:].rsplit(" ", 2)
-            out[parts[0]] = (int(parts[1]), int(parts[2]))
+            body = line[5:]
+            if body.endswith(" missing"):
+                out[body[:-8]] = None
+            else:
+                name, added, total = body.rsplit(" ", 2)
+                out[name] = (int(added), int(total))
     if res.returncode or len(out) != len(mods):
         raise RuntimeError("CircuitPython run failed:\n" + res.stdout + res.stderr)
     return out
 
 
-def measure(vm: Path) -> dict:
+def measure(vm: Path, root: Path = ROOT) -> dict:
     """{row: {column: bytes}} for the columns py/mpy x alone/added."""
     _, canon = load(resolve("lower-back"))
     rows: dict = {}
+
+    def put(row: str, col: str, value: int | None) -> None:
+        if value is not None:
+            rows.setdefault(row, {})[col] = value
+
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         json_path = work / "routine.json"
         json_path.write_bytes(canon)
         for kind in ("py", "mpy"):
-            lib = _tree(work / kind, vm, kind == "mpy")
-            for name in CORE + PROTOCOL:
-                got = _run(vm, lib, work, (name,), json_path)
-                rows.setdefault(name, {})[kind + " alone"] = got[name][0]
-            got = _run(vm, lib, work, (ROUTINE,), json_path)
-            rows.setdefault("routine + default routine loaded", {})[kind + " alone"] = \
-                got[ROUTINE][0]
-            seq = CORE + (ROUTINE,) + PROTOCOL
-            got = _run(vm, lib, work, seq, json_path)
-            for name in seq:
-                key = "routine + default routine loaded" if name == ROUTINE else name
-                rows.setdefault(key, {})[kind + " added"] = got[name][0]
-            core_total = got[ROUTINE][1]
-            proto_total = got[PROTOCOL[-2]][1] - core_total  # without pake
-            rows.setdefault("= core + default routine", {})[kind + " added"] = core_total
-            rows.setdefault("= protocol (not pairing)", {})[kind + " added"] = proto_total
-            rows.setdefault("= everything above", {})[kind + " added"] = got[PROTOCOL[-1]][1]
+            lib = _tree(root, work / kind, vm, kind == "mpy")
+            for name in CORE + PROTOCOL + JOBS + (ROUTINE,):
+                got = _run(vm, lib, work, (name,), json_path)[name]
+                put(ROUTINE_ROW if name == ROUTINE else name, kind + " alone",
+                    got[0] if got else None)
+            resident = CORE + (ROUTINE,) + PROTOCOL
+            got = _run(vm, lib, work, resident + JOBS, json_path)
+            for name in resident + JOBS:
+                put(ROUTINE_ROW if name == ROUTINE else name, kind + " added",
+                    got[name][0] if got[name] else None)
+            core = got[ROUTINE][1]
+            put("= core + default routine", kind + " added", core)
+            put("= protocol, resident", kind + " added", got[PROTOCOL[-1]][1] - core)
+            put("= resident in all", kind + " added", got[PROTOCOL[-1]][1])
     return rows
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--root", type=Path, default=ROOT,
+                    help="a checkout whose lib/ to measure (default: this one)")
+    args = ap.parse_args(argv)
     vm = _vm_dir()
     if vm is None:
         print("heap_core: skipped (no CircuitPython unix port; set CIRCUITPY_UNIX)")
         return 0
-    rows = measure(vm)
+    rows = measure(vm, args.root)
     cols = ("py alone", "py added", "mpy alone", "mpy added")
     print("CircuitPython 10.3 unix port (32-bit), heap %s; bytes after gc.collect()" % HEAP)
     print(f"{'module':<40}" + "".join(f"{c:>11}" for c in cols))
-    order = [*CORE, "routine + default routine loaded", "= core + default routine",
-             *PROTOCOL, "= protocol (not pairing)", "= everything above"]
+    order = [*CORE, ROUTINE_ROW, "= core + default routine", *PROTOCOL,
+             "= protocol, resident", "= resident in all", "-- imported only for a job:", *JOBS]
     for name in order:
         cells = rows.get(name, {})
         label = name.replace("stretchcue.", "")
+        if not cells and not name.startswith("--"):
+            label += " (none)"
         print(f"{label:<40}" + "".join(f"{cells[c]:>11}" if c in cells else f"{'':>11}"
                                        for c in cols))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
