@@ -125,7 +125,7 @@ class App:
         self.reload_routines()
         for part in self.hw.notes:
             self.add_note(part)
-        start, hold = resume.unfinished(self.store.records)
+        start, hold = self.store.unfinished()
         if start is not None and start.fields()["routine_crc"] == self.routine_crc:
             index = resume.resume_index(self.routine, hold)
             self._start(now_ms, index)

@@ -4,12 +4,18 @@ Nothing here may lose data on a power cut: a routine is replaced by writing
 a temporary file, syncing and renaming (a leftover ``.tmp`` is finished at the
 next start); every log record is flushed and synced before the app goes on;
 a torn tail from a cut mid-record is trimmed at start so appends stay clean.
+
+The log is never held in memory: it can reach ``sessionlog.SOFT_LIMIT`` (96 KB)
+of unsynced records, most of a board's heap.  It is streamed from flash a
+chunk at a time whenever it is read (at start, for a pull, to prune), so the
+heap it takes does not grow with it.
 """
 
 from __future__ import annotations
 
 import os
 
+from stretchcue import drop, resume
 from stretchcue import routine as rt
 from stretchcue import sessionlog as sl
 
@@ -17,14 +23,21 @@ try:
     from typing import Any
 except ImportError:
     pass
+try:
+    from micropython import const
+except ImportError:
+    def const(x: int) -> int:  # type: ignore[misc]
+        return x
 
 #: Not a Python name on purpose: a board searches "/" before "/lib" and takes a
 #: folder without ``__init__.py`` for a package, so a data folder named like a
 #: module (it once was "/stretchcue") hides that module and the next boot fails.
 DATA_ROOT = "/stretchcue-data"
 _OLD_ROOT = "/stretchcue"
-_ENOSPC = 28
-_EROFS = 30
+_ENOSPC = const(28)
+_EROFS = const(30)
+_CHUNK = const(512)  # bytes read from the log at a time; a record is at most 268
+_PROBLEMS = const(8)  # log problems kept: the first ones and the latest (a torn tail)
 
 
 class StoreError(OSError):
@@ -67,11 +80,13 @@ class Store:
         self.routines_dir = self.root + "/routines"
         self.keys_dir = self.root + "/keys"  # one file per paired computer (device_api)
         self.log_path = self.root + "/log.bin"
-        self.records: list = []
-        self.size = 0
+        self.size = 0  # bytes in log.bin
         self.next_seq = 1
         self.acked = 0
         self.problems: list = []
+        self._resume = resume.Unfinished()
+        self._pull_seq = -1  # where the last log_after answer ended: its last seq ...
+        self._pull_off = 0  # ... and the file offset after it
 
     # -- start-up -------------------------------------------------------------
 
@@ -93,13 +108,27 @@ class Store:
                 os.remove(tmp)
             else:
                 os.rename(tmp, self.log_path)
-        data = self._read(self.log_path)
-        records, self.problems, good_end = sl.scan(data)
-        if good_end < len(data) and self.problems and self.problems[-1][0] == "torn":
-            self._replace(self.log_path, data[:good_end])
-        self.records = records
-        self.size = good_end
-        self.next_seq = max(sl.last_seq(records), self.acked) + 1
+        rd = sl.Reader()
+        track = resume.Unfinished()
+        problems = rd.problems
+        seq = 0
+        for r in self._records(0, rd):
+            seq = r.seq
+            track.add(r)
+            while len(problems) > _PROBLEMS:
+                problems.pop(_PROBLEMS - 1)  # keep the first ones and the latest
+        self.problems = problems
+        self._resume = track
+        self._pull_seq = -1
+        self.size = rd.size
+        if rd.good_end < rd.size and problems and problems[-1][0] == "torn":
+            self._replace(self.log_path, self._head(rd.good_end))
+            self.size = rd.good_end
+        self.next_seq = max(seq, self.acked) + 1
+
+    def unfinished(self) -> tuple:
+        """``resume.unfinished`` of the log as opened and appended to since."""
+        return self._resume.result()
 
     def _finish_replace(self, tmp: str) -> None:
         final = tmp[:-4]
@@ -123,7 +152,7 @@ class Store:
     def put_routine(self, name: str, data: bytes) -> None:
         """Check, then atomically replace; a cut at any byte leaves old or new, never a mix."""
         rt.loads(data)
-        self._replace(self.routines_dir + "/" + name + ".json", data)
+        self._replace(self.routines_dir + "/" + name + ".json", (data,))
 
     def delete_routine(self, name: str) -> bool:
         path = self.routines_dir + "/" + name + ".json"
@@ -140,7 +169,7 @@ class Store:
             return ""
 
     def select(self, name: str) -> None:
-        self._replace(self.root + "/selected.txt", name.encode())
+        self._replace(self.root + "/selected.txt", (name.encode(),))
 
     # -- the log --------------------------------------------------------------
 
@@ -156,34 +185,65 @@ class Store:
         except OSError as e:
             raise _explain(e) from None
         self.next_seq = seq + 1
-        self.records.append(sl.scan(raw)[0][0])
+        self._resume.add(sl.Record(self.size, rtype, seq, raw[sl.HEADER:-4], raw))
         self.size += len(raw)
         if self.size > self.hard_limit:
             self._prune()
         return seq
 
     def log_after(self, cursor: int, max_bytes: int) -> tuple:
+        """``(raw records with seq > cursor, more)``, at most ``max_bytes`` of them (at least
+        one).  A pull asks for consecutive windows, each from the seq the last one ended
+        at: that one is read on from where the last stopped, not from the start."""
+        off = self._pull_off if cursor == self._pull_seq else 0
+        rd = sl.Reader(off)
         out: list = []
         size = 0
-        for r in sl.after(self.records, cursor):
-            if size + len(r.raw) > max_bytes and out:
-                return out, True
-            out.append(r.raw)
-            size += len(r.raw)
+        last = cursor
+        records = self._records(off, rd)
+        try:
+            for r in records:
+                if r.seq <= cursor:
+                    continue
+                n = len(r.raw)
+                if size + n > max_bytes and out:
+                    self._pull_seq, self._pull_off = last, r.offset
+                    return out, True
+                out.append(r.raw)
+                size += n
+                last = r.seq
+        finally:
+            records.close()
+        self._pull_seq, self._pull_off = last, rd.size  # the end: the next append goes there
         return out, False
 
     def ack(self, seq: int) -> None:
         """Remember what the host holds; prune only acknowledged records."""
         self.acked = max(self.acked, min(seq, self.next_seq - 1))
-        self._replace(self.root + "/ack.txt", str(self.acked).encode())
+        self._replace(self.root + "/ack.txt", (str(self.acked).encode(),))
         self._prune()
 
     def _prune(self) -> None:
-        data, _ = sl.prune(self.records, self.acked, self.soft_limit, self.hard_limit)
-        if data is not None:
-            self._replace(self.log_path, data)
-            self.records = sl.scan(data)[0]
-            self.size = len(data)
+        """``sessionlog.prune``'s rules, streamed: one pass sizes the log, a second writes
+        what it keeps to the temporary file that then replaces it."""
+        if self.size <= self.soft_limit:
+            return
+        total = unacked = 0
+        for r in self._records():
+            total += len(r.raw)
+            if r.seq > self.acked:
+                unacked += len(r.raw)
+        if total <= self.soft_limit or (unacked == self.size and unacked <= self.hard_limit):
+            return  # nothing to drop: the log would be written again as it is
+        from stretchcue import log_prune
+
+        try:
+            p = log_prune.Pruner(self.acked, self.soft_limit, self.hard_limit, unacked)
+            self._replace(self.log_path, p.run(self._records()))
+            self.size = p.written
+        finally:
+            drop("stretchcue.log_prune")
+        self._pull_seq = -1
 
     def free_bytes(self) -> int:
         try:
@@ -208,6 +268,36 @@ class Store:
         _sync()
         return len(names)
 
+    def _records(self, offset: int = 0, reader: Any = None) -> Any:
+        """Every intact record of the log from ``offset`` on, read a chunk at a time
+        through ``reader`` (a fresh ``sessionlog.Reader`` if None)."""
+        rd = reader or sl.Reader(offset)
+        try:
+            f = open(self.log_path, "rb")
+        except OSError:
+            return
+        with f:
+            if offset:
+                f.seek(offset)
+            while True:
+                chunk = f.read(_CHUNK)
+                if not chunk:
+                    break
+                for r in rd.feed(chunk):
+                    yield r
+        for r in rd.close():
+            yield r
+
+    def _head(self, n: int) -> Any:
+        """The log's first ``n`` bytes, a chunk at a time."""
+        with open(self.log_path, "rb") as f:
+            while n > 0:
+                chunk = f.read(min(n, _CHUNK))
+                if not chunk:
+                    return
+                n -= len(chunk)
+                yield chunk
+
     def _read(self, path: str) -> bytes:
         try:
             with open(path, "rb") as f:
@@ -221,12 +311,14 @@ class Store:
         except (ValueError, UnicodeError):
             return 0
 
-    def _replace(self, path: str, data: bytes) -> None:
-        """Write ``path.tmp``, sync, then swap it in: a cut leaves old or new, never half."""
+    def _replace(self, path: str, parts: Any) -> None:
+        """Write ``parts`` (bytes, one after another) to ``path.tmp``, sync, then swap it
+        in: a cut leaves old or new, never half."""
         tmp = path + ".tmp"
         try:
             with open(tmp, "wb") as f:
-                f.write(data)
+                for part in parts:
+                    f.write(part)
                 f.flush()
             _sync()
             if _exists(path):

@@ -8,29 +8,70 @@ from __future__ import annotations
 
 from stretchcue import sessionlog as sl
 
+try:
+    from typing import Any
+except ImportError:
+    pass
+
+
+class Pruner:
+    """The pruned log a record at a time, for a log streamed from flash.
+
+    ``unacked`` is the size of the records above ``acked``, counted beforehand
+    (a first pass over the log).  ``run(records)`` then yields, in order, the
+    bytes of the new log: the GAP record (if unacknowledged records must go)
+    and every record kept.  ``dropped`` counts the unacknowledged records lost,
+    ``written`` the bytes yielded.
+    """
+
+    def __init__(self, acked: int, soft: int, hard: int, unacked: int) -> None:
+        self.acked = acked
+        self.soft = soft
+        self.limit = hard
+        self.size = unacked
+        self.dropped = 0
+        self.written = 0
+        self._first = 0
+        self._last = 0
+
+    def run(self, records: Any) -> Any:
+        gap = True  # the GAP record, if any, is still to come
+        for r in records:
+            if r.seq <= self.acked:
+                continue
+            if gap and self.size > self.limit:  # the oldest unacknowledged go first
+                self.limit = self.soft  # once dropping, make room for a while
+                first, count = r.seq, 1
+                if r.rtype == sl.GAP:  # an earlier gap: carry what it already stood for
+                    g = r.fields()
+                    first, count = g["first_seq"], g["count"]
+                if not self.dropped:
+                    self._first = first
+                self._last = r.seq
+                self.dropped += count
+                self.size -= len(r.raw)
+                continue
+            if gap:
+                gap = False
+                if self.dropped:
+                    yield self._gap()
+            self.written += len(r.raw)
+            yield r.raw
+        if gap and self.dropped:
+            yield self._gap()
+
+    def _gap(self) -> bytes:
+        raw = sl.encode(sl.GAP, self._last, self._first, self.dropped)
+        self.written += len(raw)
+        return raw
+
 
 def prune(records: list, acked: int, soft: int, hard: int) -> tuple:
     """``sessionlog.prune`` for a log known to be over ``soft`` bytes."""
-    keep = [r for r in records if r.seq > acked]
-    size = 0
-    for r in keep:
-        size += len(r.raw)
-    dropped = 0
-    first = 0
-    last = 0
-    while keep and size > hard:
-        hard = soft  # once dropping, make room for a while
-        r = keep.pop(0)
-        first_here, count = r.seq, 1
-        if r.rtype == sl.GAP:  # an earlier gap: carry what it already stood for
-            g = r.fields()
-            first_here, count = g["first_seq"], g["count"]
-        if not dropped:
-            first = first_here
-        last = r.seq
-        dropped += count
-        size -= len(r.raw)
-    parts = [r.raw for r in keep]
-    if dropped:
-        parts.insert(0, sl.encode(sl.GAP, last, first, dropped))
-    return b"".join(parts), dropped
+    unacked = 0
+    for r in records:
+        if r.seq > acked:
+            unacked += len(r.raw)
+    p = Pruner(acked, soft, hard, unacked)
+    data = b"".join(p.run(records))
+    return data, p.dropped

@@ -12,18 +12,36 @@ from stretchcue import sessionlog as sl
 from stretchcue import timeline as tl
 
 
-def unfinished(records: list) -> tuple:
-    """``(start_record, last_hold_fields)`` of a session with no END, or ``(None, None)``."""
-    start = None
-    hold = None
+class Unfinished:
+    """``unfinished`` a record at a time, for a log streamed from flash: ``add`` each
+    record in order, then ``result()``.  Holds two records, however long the log."""
+
+    def __init__(self) -> None:
+        self.start: sl.Record | None = None
+        self.hold: sl.Record | None = None
+
+    def add(self, r: sl.Record) -> None:
+        t = r.rtype
+        if t == sl.START:
+            self.start, self.hold = r, None
+        elif t == sl.END:
+            self.start, self.hold = None, None
+        elif t == sl.HOLD and self.start is not None:
+            self.hold = r
+
+    def result(self) -> tuple:
+        """``(start_record, last_hold_fields)`` of a session with no END, or ``(None, None)``."""
+        hold = self.hold
+        return self.start, (hold.fields() if hold is not None else None)
+
+
+def unfinished(records) -> tuple:
+    """``(start_record, last_hold_fields)`` of a session with no END, or ``(None, None)``;
+    ``records`` is any iterable of them, in log order."""
+    u = Unfinished()
     for r in records:
-        if r.rtype == sl.START:
-            start, hold = r, None
-        elif r.rtype == sl.END:
-            start, hold = None, None
-        elif r.rtype == sl.HOLD and start is not None:
-            hold = r.fields()
-    return start, hold
+        u.add(r)
+    return u.result()
 
 
 def resume_index(routine, hold: dict | None) -> int:

@@ -113,8 +113,11 @@ class Record:
         return decode_payload(self.rtype, self.payload)
 
 
-def _at(buf: Any, off: int) -> Any:
-    """The record starting at ``off``: a Record, "torn" if cut short, or None if bad."""
+def _at(buf: Any, off: int, base: int = 0) -> Any:
+    """The record starting at ``off``: a Record, "torn" if cut short, or None if bad.
+
+    ``base`` is where ``buf`` sits in the log, for the Record's offset.
+    """
     n = len(buf)
     if n - off < _OVERHEAD:
         return "torn"
@@ -128,7 +131,66 @@ def _at(buf: Any, off: int) -> Any:
     body = bytes(buf[off:end])
     if crc32(body) & 0xFFFFFFFF != crc:
         return None
-    return Record(off, rtype, seq, body[HEADER:], body + bytes(buf[end:end + 4]))
+    return Record(base + off, rtype, seq, body[HEADER:], body + bytes(buf[end:end + 4]))
+
+
+class Reader:
+    """Reads a log fed in chunks of any size exactly as ``scan`` reads it whole.
+
+    ``feed(data)`` returns the intact records the bytes so far complete, in
+    order; ``close()``, once the log has ended, the last ones (a record cut
+    short is only known to be torn then).  ``problems`` and ``good_end`` are
+    ``scan``'s, ``size`` counts the bytes fed; offsets count from ``offset``,
+    where the first byte fed sits in the log.  It holds back at most one
+    record's worth of bytes, so a reader of a log on flash needs as little
+    memory for a long log as for a short one.
+    """
+
+    def __init__(self, offset: int = 0) -> None:
+        self.problems: list = []
+        self.good_end = offset
+        self.size = offset
+        self._buf = b""
+        self._bad = -1  # where the unreadable bytes being skipped began
+        self._torn = False  # and whether they began with a record cut short
+
+    def feed(self, data: Any) -> list:
+        self.size += len(data)
+        self._buf = self._buf + bytes(data) if self._buf else bytes(data)
+        return self._run(False)
+
+    def close(self) -> list:
+        return self._run(True)
+
+    def _run(self, final: bool) -> list:
+        buf = self._buf
+        n = len(buf)
+        base = self.size - n
+        out = []
+        off = 0
+        while off < n:
+            rec = _at(buf, off, base)
+            if rec == "torn" and not final:
+                break  # more bytes decide it
+            if isinstance(rec, Record):
+                if self._bad >= 0:
+                    self.problems.append(("corrupt", self._bad, base + off - self._bad))
+                    self._bad = -1
+                out.append(rec)
+                off += len(rec.raw)
+                self.good_end = base + off
+                continue
+            if self._bad < 0:
+                self._bad = base + off
+                self._torn = rec == "torn"
+            nxt = buf.find(b"\xc5", off + 1)  # resynchronise on the next intact record
+            off = n if nxt < 0 else nxt
+        if final and self._bad >= 0:
+            self.problems.append(("torn" if self._torn else "corrupt", self._bad,
+                                  self.size - self._bad))
+            self._bad = -1
+        self._buf = buf[off:] if off < n else b""
+        return out
 
 
 def scan(buf: Any) -> tuple:
@@ -137,31 +199,13 @@ def scan(buf: Any) -> tuple:
     Returns ``(records, problems, good_end)``: ``problems`` lists
     ``("corrupt", offset, skipped_bytes)`` and at most one trailing
     ``("torn", offset, bytes)``; ``good_end`` is where the last intact record
-    ends, so a writer can cut a torn tail off before appending again.
+    ends, so a writer can cut a torn tail off before appending again.  A log
+    too long for memory goes through a ``Reader`` a chunk at a time instead.
     """
-    records = []
-    problems = []
-    off = 0
-    good_end = 0
-    n = len(buf)
-    while off < n:
-        rec = _at(buf, off)
-        if isinstance(rec, Record):
-            records.append(rec)
-            off += len(rec.raw)
-            good_end = off
-            continue
-        nxt = off + 1
-        while nxt < n:
-            if buf[nxt] == MAGIC and isinstance(_at(buf, nxt), Record):
-                break
-            nxt += 1
-        if nxt >= n:
-            problems.append(("torn" if rec == "torn" else "corrupt", off, n - off))
-            break
-        problems.append(("corrupt", off, nxt - off))
-        off = nxt
-    return records, problems, good_end
+    rd = Reader()
+    records = rd.feed(buf)
+    records += rd.close()
+    return records, rd.problems, rd.good_end
 
 
 def last_seq(records: list) -> int:

@@ -38,3 +38,12 @@ def test_resumes_at_rating_then_next_stretch():
     assert steps[i][tl.KIND] == tl.RATE
     i = resume.resume_index(tiny(), {"stretch": 1, "side": 0, "rep": 1})
     assert steps[i][tl.KIND] == tl.DONE
+
+
+def test_unfinished_a_record_at_a_time_keeps_only_two_records():
+    u = resume.Unfinished()
+    for r in _log((0, 1, 1), (0, 2, 1)):
+        u.add(r)
+    start, hold = u.result()
+    assert start.seq == 1 and (hold["stretch"], hold["side"], hold["rep"]) == (0, 2, 1)
+    assert resume.unfinished(iter(_log((0, 1, 1), end=True))) == (None, None)

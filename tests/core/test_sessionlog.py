@@ -78,3 +78,51 @@ def test_prune_past_hard_limit_writes_a_gap_record():
     assert kept[0].seq == lost and kept[1].seq == lost + 1
     assert [r.seq for r in kept[1:]] == list(range(lost + 1, 41))
     assert sum(len(r.raw) for r in kept) <= 300 + 12 + 8
+
+
+def _fed(buf, size):
+    """What a Reader finds in ``buf`` fed ``size`` bytes at a time."""
+    rd = sl.Reader()
+    recs = []
+    for i in range(0, len(buf), size):
+        recs += rd.feed(buf[i:i + size])
+    recs += rd.close()
+    return [(r.offset, r.raw) for r in recs], rd.problems, rd.good_end, rd.size
+
+
+def test_reader_in_chunks_finds_what_scan_finds_whole():
+    parts = sample(12)
+    whole = b"".join(parts)
+    damaged = bytearray(whole)
+    damaged[len(parts[0]) + 3] ^= 0x40  # a bad header
+    damaged[len(parts[0]) + len(parts[1]) + 20] ^= 0x01  # a bad CRC
+    for buf in (whole, bytes(damaged), whole + parts[-1][:7], parts[0] + b"\xc5\x01\xff",
+                b"", b"\xc5", bytes(damaged)[:-5]):
+        recs, problems, end = sl.scan(buf)
+        want = ([(r.offset, r.raw) for r in recs], problems, end, len(buf))
+        for size in (1, 2, 7, 12, 13, 40, 512, len(buf) + 1):
+            assert _fed(buf, size) == want, (size, buf)
+
+
+def test_reader_holds_back_at_most_a_record_and_reports_a_torn_tail_only_at_close():
+    parts = sample(6)
+    rd = sl.Reader(100)
+    got = rd.feed(b"".join(parts) + parts[0][:9])
+    assert [r.seq for r in got] == [1, 2, 3, 4, 5, 6] and got[0].offset == 100
+    assert rd.problems == [] and len(rd._buf) == 9
+    assert rd.close() == []
+    end = 100 + sum(len(p) for p in parts)
+    assert rd.problems == [("torn", end, 9)] and rd.good_end == end and rd.size == end + 9
+
+
+def test_prune_carries_an_earlier_gap_into_the_next():
+    recs = sl.scan(b"".join(sample(40)))[0]
+    buf, lost = sl.prune(recs, 0, soft=300, hard=600)
+    more = [sl.encode(sl.HOLD, 40 + i, 0, 1, 1, 0, 30000, 30000, 0) for i in range(1, 30)]
+    recs = sl.scan(buf + b"".join(more))[0]
+    buf2, lost2 = sl.prune(recs, 0, soft=300, hard=600)
+    kept = sl.scan(buf2)[0]
+    gap = kept[0].fields()
+    assert kept[0].rtype == sl.GAP and gap["first_seq"] == 1
+    assert gap["count"] == lost2 > lost and kept[1].seq == lost2 + 1
+    assert [r.seq for r in kept[1:]] == list(range(kept[1].seq, 70))

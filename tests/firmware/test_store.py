@@ -18,6 +18,12 @@ def store(tmp_path):
     return s
 
 
+def logged(store):
+    """The records in the store's log file, read whole."""
+    with open(store.log_path, "rb") as f:
+        return sl.scan(f.read())[0]
+
+
 def fill(store, n):
     store.append(sl.START, 1_700_000_000, 60_000, 7, 1, "Tiny")
     for i in range(1, n):
@@ -34,7 +40,7 @@ def test_power_cut_at_every_byte_of_a_record_keeps_all_completed_ones(tmp_path, 
         again = Store(store.root)
         again.open()
         complete = 6 if cut == len(nxt) else 5
-        assert [r.seq for r in again.records] == list(range(1, complete + 1))
+        assert [r.seq for r in logged(again)] == list(range(1, complete + 1))
         seq = again.append(sl.RATING, 0, 3)
         assert seq == complete + 1
         recs, problems, _ = sl.scan(open(store.log_path, "rb").read())
@@ -80,7 +86,7 @@ def test_ack_prunes_only_acknowledged(tmp_path):
     fill(store, 30)
     size = os.path.getsize(store.log_path)
     store.ack(20)
-    assert [r.seq for r in store.records] == list(range(21, 31))
+    assert [r.seq for r in logged(store)] == list(range(21, 31))
     assert os.path.getsize(store.log_path) < size
     again = Store(store.root)
     again.open()
@@ -129,3 +135,168 @@ def test_full_log_of_unacknowledged_records_says_what_it_dropped(tmp_path):
     gap = recs[0].fields()
     assert gap["first_seq"] == 1 and recs[1].seq == gap["count"] + 1
     assert recs[-1].seq == 40 and os.path.getsize(store.log_path) <= 600
+
+
+def write_log(path, target, unfinished=True):
+    """A log of ``target`` bytes or so of whole sessions, the last one left without its END
+    if ``unfinished``; returns every raw record in order."""
+    raws = []
+    seq = 0
+    while sum(len(r) for r in raws) < target:
+        seq += 1
+        raws.append(sl.encode(sl.START, seq, 1_700_000_000 + seq, 60_000, 7, 3, "Lower back"))
+        for i in range(12):
+            seq += 1
+            raws.append(sl.encode(sl.HOLD, seq, i // 4, 1 + i % 2, 1 + i // 2 % 2, 0, 30_000,
+                                  30_000, 0))
+        seq += 1
+        raws.append(sl.encode(sl.RATING, seq, 0, 3))
+        seq += 1
+        raws.append(sl.encode(sl.END, seq, 400_000, 0, 0, 0, 400_000, 0))
+    if unfinished:
+        seq += 1
+        raws.append(sl.encode(sl.START, seq, 1_800_000_000, 60_000, 9, 3, "Neck"))
+        seq += 1
+        raws.append(sl.encode(sl.HOLD, seq, 1, 2, 1, 0, 30_000, 30_000, 0))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(b"".join(raws))
+    return raws
+
+
+def live_records():
+    import gc
+
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, sl.Record))
+
+
+def test_opening_a_long_log_takes_as_little_memory_as_a_short_one(tmp_path):
+    """Issue 9: a log read whole into RAM at boot was a MemoryError, and a boot loop, on a
+    board whose owner had not synced for weeks.  The log is streamed: nothing kept per record."""
+    import tracemalloc
+
+    store = Store(str(tmp_path / "data"))
+    raws = write_log(store.log_path, 200 * 1024)
+    before = live_records()
+    tracemalloc.start()
+    try:
+        store.open()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 1024, f"open() of a 200 KB log peaked at {peak} bytes"
+    assert live_records() - before <= 2  # the unfinished session's START and its last HOLD
+    lists = [k for k, v in vars(store).items() if isinstance(v, (list, tuple, dict))]
+    assert all(len(getattr(store, k)) <= 8 for k in lists), lists
+    assert store.size == sum(len(r) for r in raws) and store.next_seq == len(raws) + 1
+    start, hold = store.unfinished()
+    assert start.seq == len(raws) - 1 and start.fields()["routine_crc"] == 9
+    assert (hold["stretch"], hold["side"], hold["rep"]) == (1, 2, 1)
+
+
+def test_a_pull_of_the_whole_log_returns_every_record_once_in_order(tmp_path, monkeypatch):
+    import store as store_module
+
+    store = Store(str(tmp_path / "data"))
+    raws = write_log(store.log_path, 200 * 1024)
+    store.open()
+    read = [0]
+    real_open = open
+
+    class Counting:
+        def __init__(self, f):
+            self.f = f
+
+        def read(self, n=-1):
+            data = self.f.read(n)
+            read[0] += len(data)
+            return data
+
+        def __getattr__(self, name):
+            return getattr(self.f, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+    def counting(path, mode="r", *a, **k):
+        f = real_open(path, mode, *a, **k)
+        return Counting(f) if "r" in mode else f
+
+    monkeypatch.setattr(store_module, "open", counting, raising=False)
+    got, cursor, windows = [], 0, 0
+    while True:
+        page, more = store.log_after(cursor, 8000)
+        got += page
+        windows += 1
+        if page:
+            cursor = sl.scan(page[-1])[0][0].seq
+        if windows == 3:  # a session logs something between two windows
+            raws.append(sl.encode(sl.RATING, store.append(sl.RATING, 1, 4), 1, 4))
+        if not more:
+            break
+    assert got == raws
+    assert windows > 20 and read[0] < 1.2 * os.path.getsize(store.log_path)
+    # Nothing new: one empty answer, read from where the pull ended.
+    before = read[0]
+    assert store.log_after(cursor, 8000) == ([], False) and read[0] == before
+    # Any other cursor is read from the start and still answered right.
+    page, more = store.log_after(5, 100)
+    assert more and sl.scan(page[0])[0][0].seq == 6
+
+
+def test_prune_streams_to_what_the_rules_keep(tmp_path):
+    """The store prunes the file as ``sessionlog.prune`` prunes the records, byte for byte."""
+    import random
+
+    rnd = random.Random(9)
+    for case in range(25):
+        soft = rnd.choice((300, 2000, 6000))
+        hard = soft * rnd.choice((1, 2, 3))
+        store = Store(str(tmp_path / f"data{case}"), soft_limit=soft, hard_limit=10**9)
+        store.open()
+        fill(store, rnd.randint(5, 250))
+        recs = logged(store)
+        acked = rnd.randint(0, len(recs) + 2)
+        want, _ = sl.prune(recs, acked, soft, hard)
+        store.hard_limit = hard
+        store.ack(acked)
+        data = open(store.log_path, "rb").read()
+        assert data == (want if want is not None else b"".join(r.raw for r in recs)), case
+        assert store.size == len(data)
+        again = Store(store.root, soft, hard)
+        again.open()
+        assert again.next_seq == store.next_seq and again.problems == []
+
+
+def test_a_pull_after_a_prune_reads_the_new_file(tmp_path):
+    store = Store(str(tmp_path / "data"), soft_limit=2000)
+    store.open()
+    fill(store, 200)
+    page, more = store.log_after(0, 500)
+    cursor = sl.scan(page[-1])[0][0].seq
+    store.ack(150)  # the file is rewritten: the pull's place in it is gone
+    page, more = store.log_after(cursor, 10_000)
+    assert [sl.scan(r)[0][0].seq for r in page] == list(range(151, 201)) and not more
+
+
+def test_corruption_and_a_torn_tail_in_a_long_log(tmp_path):
+    store = Store(str(tmp_path / "data"))
+    raws = write_log(store.log_path, 100 * 1024, unfinished=False)
+    data = bytearray(b"".join(raws))
+    hit = sum(len(r) for r in raws[:1000]) + 5
+    data[hit] ^= 0x20
+    torn = sl.encode(sl.HOLD, len(raws) + 1, 0, 1, 1, 0, 1, 1, 0)[:17]
+    with open(store.log_path, "wb") as f:
+        f.write(bytes(data) + torn)
+    store.open()
+    assert store.problems == [("corrupt", hit - 5, len(raws[1000])),
+                              ("torn", len(data), len(torn))]
+    assert os.path.getsize(store.log_path) == len(data) == store.size
+    assert store.unfinished() == (None, None)
+    assert store.append(sl.RATING, 0, 1) == len(raws) + 1
+    recs = logged(store)
+    assert len(recs) == len(raws) and recs[-1].seq == len(raws) + 1

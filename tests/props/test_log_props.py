@@ -43,3 +43,68 @@ def test_bit_flips_lose_only_the_records_they_touch(flips):
             assert i + 1 in survivors
     for r in recs:
         assert r.raw in PARTS
+
+
+def reference_scan(buf):
+    """``scan`` as it was written before the Reader: the whole buffer at once."""
+    records, problems, off, good_end, n = [], [], 0, 0, len(buf)
+    while off < n:
+        rec = sl._at(buf, off)
+        if isinstance(rec, sl.Record):
+            records.append(rec)
+            off += len(rec.raw)
+            good_end = off
+            continue
+        nxt = off + 1
+        while nxt < n:
+            if buf[nxt] == sl.MAGIC and isinstance(sl._at(buf, nxt), sl.Record):
+                break
+            nxt += 1
+        if nxt >= n:
+            problems.append(("torn" if rec == "torn" else "corrupt", off, n - off))
+            break
+        problems.append(("corrupt", off, nxt - off))
+        off = nxt
+    return [(r.offset, r.raw) for r in records], problems, good_end
+
+
+DAMAGE = st.one_of(
+    st.tuples(st.just("flip"), st.integers(0, len(WHOLE) - 1), st.integers(0, 7)),
+    st.tuples(st.just("insert"), st.integers(0, len(WHOLE)), st.binary(max_size=40)),
+    st.tuples(st.just("cut"), st.integers(0, len(WHOLE)), st.integers(1, 300)),
+    st.tuples(st.just("magic"), st.integers(0, len(WHOLE) - 1), st.just(0)),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(DAMAGE, max_size=5), st.integers(0, len(WHOLE)),
+       st.lists(st.integers(1, 700), min_size=1, max_size=12))
+def test_a_reader_fed_in_any_chunks_finds_what_a_whole_scan_finds(damage, keep, sizes):
+    buf = bytearray(WHOLE)
+    for kind, pos, arg in damage:
+        pos = min(pos, len(buf) - 1) if kind in ("flip", "magic") else min(pos, len(buf))
+        if pos < 0:
+            continue
+        if kind == "flip":
+            buf[pos] ^= 1 << arg
+        elif kind == "magic":
+            buf[pos] = sl.MAGIC
+        elif kind == "insert":
+            buf[pos:pos] = arg
+        else:
+            del buf[pos:pos + arg]
+    buf = bytes(buf[:keep])
+    want = reference_scan(buf)
+    recs, problems, good_end = sl.scan(buf)
+    assert ([(r.offset, r.raw) for r in recs], problems, good_end) == want
+    rd = sl.Reader()
+    got = []
+    off = i = 0
+    while off < len(buf):
+        size = sizes[i % len(sizes)]
+        got += rd.feed(buf[off:off + size])
+        off += size
+        i += 1
+    got += rd.close()
+    assert ([(r.offset, r.raw) for r in got], rd.problems, rd.good_end) == want
+    assert rd.size == len(buf)
