@@ -12,6 +12,11 @@ that story, and the host must have pulled exactly what the device had logged.
 The data folder is created at the drive's root by the firmware itself, so a
 folder named like a package in /lib (the old "/stretchcue") makes the second
 boot's imports fail, as on a board.
+
+The drive starts with a session log of about 90 KB of unacknowledged records
+(weeks of sessions never synced; the log may hold 96 KB before it is pruned),
+so boot, the sessions, the pull (which must return all of it) and the resume
+show they fit a board's heap with a near-full log.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ DISPLAY = {"clue": [240, 240]}  # board.DISPLAY; the others build theirs
 I2C_OTHERS = {"feather": [0x3C]}  # the OLED FeatherWing answers on the shared bus
 EPOCH = 1_767_225_600  # 2026-01-01, the RTC's time at power-up
 PUSHED = "quick"  # the bundled desk-break routine, pushed again under this name
+OLD_LOG_BYTES = 90 * 1024  # the log on the drive before the first boot
 
 
 class Result:
@@ -194,12 +200,33 @@ async def second_boot(res: Result, vm: Vm) -> None:
     _clean(res, vm, "second boot", "done")
 
 
-def check_log(res: Result, image: Path, did: dict) -> None:
+def old_log(image: Path, size: int = OLD_LOG_BYTES) -> list[bytes]:
+    """Weeks of finished sessions, never pulled, in the drive's log before the first boot."""
+    raws: list[bytes] = []
+    while sum(map(len, raws)) < size - 1300:
+        seq, day = len(raws), len(raws) // 47
+        raws.append(sl.encode(sl.START, seq + 1, EPOCH - 86400 * (80 - day), 1_768_000,
+                              0x0B5E55ED, 5, "Lower back"))
+        for i in range(40):
+            raws.append(sl.encode(sl.HOLD, seq + 2 + i, i // 8, 1 + i // 4 % 2, 1 + i % 4, 0,
+                                  30_000, 30_000, 0))
+        for i in range(5):
+            raws.append(sl.encode(sl.RATING, seq + 42 + i, i, 2 + (day + i) % 3))
+        raws.append(sl.encode(sl.END, seq + 47, 1_768_000, 0, 0, 0, 1_768_000, 0))
+    (image / "stretchcue-data").mkdir(exist_ok=True)
+    (image / "stretchcue-data" / "log.bin").write_bytes(b"".join(raws))
+    return raws
+
+
+def check_log(res: Result, image: Path, did: dict, old: list) -> None:
     logs = [p for p in image.rglob("log.bin") if p.relative_to(image).parts[0] != "lib"]
     if not res.check("the firmware keeps one session log on the drive", len(logs) == 1, logs):
         return
     recs, problems, _ = sl.scan(logs[0].read_bytes())
     res.check("the log reads back whole", not problems, problems)
+    res.check(f"the {sum(map(len, old)) // 1024} KB log on the drive before the first boot "
+              "is kept", [r.raw for r in recs[:len(old)]] == old, f"{len(recs)} records")
+    recs = recs[len(old):]
     kinds = [r.rtype for r in recs]
     if not res.check("the log holds both sessions", kinds.count(sl.END) == 2,
                      [r.name for r in recs]):
@@ -219,9 +246,9 @@ def check_log(res: Result, image: Path, did: dict) -> None:
               f"{len(holds)}/{planned} holds, end {end}, ratings {ratings}")
     pulled = did.get("pulled")
     if pulled is not None:
-        res.check("the host pulled exactly the records the device had logged",
-                  [r.raw for r in pulled] == [r.raw for r in first],
-                  f"pulled {[r.name for r in pulled]}")
+        res.check("the host pulled exactly the records the device had logged, old ones too",
+                  [r.raw for r in pulled] == old + [r.raw for r in first],
+                  f"pulled {len(pulled)} records, the device had {len(old) + len(first)}")
     second = [r.name for r in recs[len(first):]]
     res.check("the resumed session is logged: start, holds, resumed, end",
               second[:1] == ["start"] and "hold" in second and "resumed" in second
@@ -268,13 +295,14 @@ async def run_board(kind: str, board: str, work: Path, libs: Path, standins: Pat
     vms: list[Vm] = []
     try:
         await asyncio.to_thread(build_image, board, image, libs, core_mpy_cross)
+        old = old_log(image)
         sampling = kind == "circuitpython"
         vms.append(Vm(kind, board, image, standins,
                       config(board, vm_path, SESSION_SCRIPT, sampling), heap))
         did = await first_boot(res, vms[-1], work)
         vms.append(Vm(kind, board, image, standins, config(board, vm_path, "", sampling), heap))
         await second_boot(res, vms[-1])
-        check_log(res, image, did)
+        check_log(res, image, did, old)
     except VmEnded as e:
         res.check("the run reaches its end", False, e)
     except Exception:  # noqa: BLE001  (a harness or host failure is a failed run too)
