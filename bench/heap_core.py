@@ -86,6 +86,7 @@ def _scrub(n):  # overwrite stale stack slots, which the GC would take for refer
 _kept = []
 _scrub(60)
 gc.collect()
+micropython.qstr_info()
 _base = gc.mem_alloc()
 _prev = _base
 for _name in MODS:
@@ -96,6 +97,7 @@ for _name in MODS:
     gc.collect()
     _now = gc.mem_alloc()
     print("HEAP", _name, _now - _prev, _now - _base)
+    micropython.qstr_info()
     _prev = _now
 """
 
@@ -132,7 +134,9 @@ def _tree(root: Path, dst: Path, vm: Path, mpy: bool) -> Path:
 
 
 def _run(vm: Path, lib: Path, work: Path, mods: tuple, json_path: Path) -> dict:
-    """{name: (added, total) or None if the module does not exist}."""
+    """{name: (added, total) or None if the module does not exist}; under the key
+    ``(name,)`` the VM's names table after that step, ``""`` for before the first:
+    (names, bytes of name pools)."""
     script = work / "heap_script.py"
     script.write_text("MODS = %r\nROUTINE = %r\nJSON_PATH = %r\n" % (mods, ROUTINE,
                                                                      str(json_path)) + _SCRIPT)
@@ -140,15 +144,20 @@ def _run(vm: Path, lib: Path, work: Path, mods: tuple, json_path: Path) -> dict:
     res = subprocess.run([str(vm / "circuitpython"), "-X", "heapsize=" + HEAP, str(script)],
                          capture_output=True, text=True, env=env, cwd=work)
     out: dict = {}
+    step = ""
     for line in res.stdout.splitlines():
-        if line.startswith("HEAP "):
+        if line.startswith("qstr pool:"):
+            f = dict(kv.split("=") for kv in line[len("qstr pool:"):].replace(" ", "").split(","))
+            out[(step,)] = (int(f["n_qstr"]), int(f["n_total_bytes"]))
+        elif line.startswith("HEAP "):
             body = line[5:]
             if body.endswith(" missing"):
                 out[body[:-8]] = None
             else:
                 name, added, total = body.rsplit(" ", 2)
                 out[name] = (int(added), int(total))
-    if res.returncode or len(out) != len(mods):
+                step = name
+    if res.returncode or sum(1 for k in out if isinstance(k, str)) != len(mods):
         raise RuntimeError("CircuitPython run failed:\n" + res.stdout + res.stderr)
     return out
 
@@ -181,6 +190,11 @@ def measure(vm: Path, root: Path = ROOT) -> dict:
             put("= core + default routine", kind + " added", core)
             put("= protocol, resident", kind + " added", got[PROTOCOL[-1]][1] - core)
             put("= resident in all", kind + " added", got[PROTOCOL[-1]][1])
+            q0 = got[("",)]
+            for row, step in (("names: core + default routine", ROUTINE),
+                              ("names: resident in all", PROTOCOL[-1])):
+                q = got[(step,)]
+                rows.setdefault(row, {})[kind] = (q[0] - q0[0], q[1] - q0[1])
     return rows
 
 
@@ -206,6 +220,14 @@ def main(argv: list[str]) -> int:
             label += " (none)"
         print(f"{label:<40}" + "".join(f"{cells[c]:>11}" if c in cells else f"{'':>11}"
                                        for c in cols))
+    print()
+    print("Names interned (the VM's qstr table; part of the figures above).  Its pools")
+    print("double: the one allocated when the count passes 30, 70, 150, 310, 630 ... is")
+    print("paid for whole, however few names it then holds.")
+    for row in ("names: core + default routine", "names: resident in all"):
+        cells = rows[row]
+        print(f"  {row[7:]:<38}" + "".join(
+            f"  {kind}: {cells[kind][0]} names, {cells[kind][1]} bytes" for kind in ("py", "mpy")))
     return 0
 
 
