@@ -20,6 +20,7 @@ buffer that drops an upload window, 20-byte notifications at any MTU) go away.
 from __future__ import annotations
 
 import _bleio
+from links import Outbox
 
 from stretchcue.protocol import NUS_RX, NUS_SERVICE, NUS_TX
 from stretchcue.protocol.transfer import RX_BUFFER
@@ -97,7 +98,7 @@ class BleLink:
         self.adv = advertisement()
         self.scan_response = scan_response(name)
         self.packets_per_poll = packets_per_poll
-        self._out = b""
+        self._out = Outbox(_ATT_MAX)
         self._conn: Any = None
 
     @property
@@ -126,7 +127,7 @@ class BleLink:
             # The loop may sleep through a disconnect and the reconnect after it:
             # comparing connection objects still ends the old session.
             if self._conn is not None:
-                self._out = b""
+                self._out.clear()
                 self.protocol.disconnected()
             self._conn = conn
             if conn is not None and self.radio.advertising:
@@ -140,16 +141,16 @@ class BleLink:
         if waiting:
             data = self.uart.rx.read(min(waiting, _READ_MAX))
             if data:
-                replies = self.protocol.receive(data)
-                if replies:
-                    self._out += b"".join(replies)
+                self._out.add(self.protocol.receive(data))
+        out = self._out
         size = self._payload_size(conn)
-        if len(self._out) < size and self.uart.rx.in_waiting:
+        if out.pending < size and self.uart.rx.in_waiting:
             return  # more requests are queued: answer them together
         sent = 0
-        while self._out and sent < self.packets_per_poll:
-            self.uart.send(self._out[:size])
-            self._out = self._out[size:]
+        while out.pending and sent < self.packets_per_poll:
+            packet = out.peek(size)
+            self.uart.send(packet)
+            out.consume(len(packet))
             sent += 1
 
     def close(self) -> None:
@@ -159,4 +160,4 @@ class BleLink:
                 conn.disconnect()
         if self.radio.advertising:
             self.radio.stop_advertising()
-        self._out = b""
+        self._out.clear()

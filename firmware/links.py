@@ -16,6 +16,60 @@ except ImportError:
     pass
 
 
+class Outbox:
+    """Replies waiting to leave, kept as the frames they are.
+
+    A log window is up to 8 KB of frames: joining them, then slicing what is
+    left after every packet, would copy most of it again for each packet and
+    leave the heap that much garbage.  ``peek`` copies one packet's worth into a
+    buffer of its own; ``consume`` drops what was sent.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._frames: list = []
+        self._off = 0
+        self._buf = bytearray(size)
+        self.pending = 0
+
+    def add(self, frames: list) -> None:
+        for f in frames:
+            if f:
+                self._frames.append(f)
+                self.pending += len(f)
+
+    def clear(self) -> None:
+        self._frames = []
+        self._off = 0
+        self.pending = 0
+
+    def peek(self, size: int) -> Any:
+        """Up to ``size`` bytes from the front (valid until the next call)."""
+        buf = self._buf
+        size = min(size, len(buf), self.pending)
+        n = 0
+        off = self._off
+        for f in self._frames:
+            take = min(size - n, len(f) - off)
+            buf[n:n + take] = memoryview(f)[off:off + take]
+            n += take
+            off = 0
+            if n == size:
+                break
+        return memoryview(buf)[:n]
+
+    def consume(self, n: int) -> None:
+        self.pending -= n
+        frames = self._frames
+        while n:
+            left = len(frames[0]) - self._off
+            if n < left:
+                self._off += n
+                return
+            n -= left
+            frames.pop(0)
+            self._off = 0
+
+
 class Links:
     def __init__(self) -> None:
         self.items: list = []  # [(link, protocol)]

@@ -18,6 +18,8 @@ new host's unsigned AUTH_BEGIN or PAIR_START arrives.
 
 from __future__ import annotations
 
+from links import Outbox
+
 try:
     from typing import Any
 except ImportError:
@@ -29,6 +31,7 @@ except ImportError:
         return x
 
 _READ_MAX = const(600)  # a little more than one whole frame (523 bytes)
+_WRITE_MAX = const(512)  # bytes handed to the port per write
 
 
 class SerialLink:
@@ -51,7 +54,7 @@ class SerialLink:
         self.protocol = protocol
         self.port = port
         self.bytes_per_poll = bytes_per_poll
-        self._out = b""
+        self._out = Outbox(_WRITE_MAX)
         self._was_connected = False
         self.sessions = 0  # times a host opened the port
 
@@ -76,16 +79,18 @@ class SerialLink:
         if waiting:
             data = port.read(min(waiting, _READ_MAX))
             if data:
-                replies = self.protocol.receive(data)
-                if replies:
-                    self._out += b"".join(replies)
-        if self._out:
-            written = port.write(self._out[:self.bytes_per_poll])
-            if written:
-                self._out = self._out[written:]
+                self._out.add(self.protocol.receive(data))
+        out = self._out
+        budget = self.bytes_per_poll
+        while out.pending and budget > 0:
+            written = port.write(out.peek(budget))
+            if not written:
+                break
+            out.consume(written)
+            budget -= written
 
     def _end_session(self) -> None:
-        self._out = b""
+        self._out.clear()
         self.protocol.disconnected()
 
     def close(self) -> None:

@@ -213,3 +213,22 @@ def test_both_buttons_on_the_menu_forget_every_paired_computer(tmp_path):
     a._gesture("A", 0)
     assert api.key_get(b"H" * 16) is None and api.key_get(b"I" * 16) is None
     assert a._last_text.startswith("Forgotten: 2 computer(s)")
+
+
+def test_outbox_gives_packets_across_frame_boundaries_without_joining_frames():
+    from links import Outbox
+
+    frames = [bytes(range(i, i + n)) for i, n in ((0, 5), (50, 1), (100, 7), (200, 3))]
+    box = Outbox(8)
+    box.add(frames + [b""])
+    assert box.pending == 16
+    got = b""
+    for size, take in ((4, 4), (8, 3), (100, 8), (3, 1)):
+        packet = box.peek(size)
+        assert len(packet) == min(size, 8, box.pending)
+        got += bytes(packet[:take])
+        box.consume(take)
+    assert got == b"".join(frames) and box.pending == 0 and len(box.peek(8)) == 0
+    box.add([b"xyz"])
+    box.clear()
+    assert box.pending == 0 and bytes(box.peek(8)) == b""

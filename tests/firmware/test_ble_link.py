@@ -106,7 +106,7 @@ def test_one_pass_reads_at_most_512_bytes_and_sends_at_most_6_packets(air):
     air.inbox += b"".join(host.frame(m.HELLO) for _ in range(40))  # ~6 KB of answers
     air.inbox += b"status\n" * 200
     passes = 0
-    while air.inbox or link._out:
+    while air.inbox or link._out.pending:
         before = len(air.sent)
         link.poll(20 * passes)
         passes += 1

@@ -60,7 +60,7 @@ class UsbHost(Host):
         for _ in range(200):
             self.now += 20
             self.link.poll(self.now)
-            if not self.port.inbox and not self.link._out:
+            if not self.port.inbox and not self.link._out.pending:
                 break
         got = bytes(self.port.sent)
         self.port.sent.clear()
@@ -129,11 +129,11 @@ def test_closing_the_port_ends_the_session_and_drops_unsent_replies():
     api.add_records(60)
     port.inbox += host.frame(m.LOG_READ, struct.pack("<IB", 0, 16))
     link.poll(10_000)
-    assert link._out  # a long reply is still going out
+    assert link._out.pending  # a long reply is still going out
     port.connected = False
     port.inbox += b"left over"
     link.poll(10_020)
-    assert not proto.authenticated and link._out == b"" and port.inbox == b""
+    assert not proto.authenticated and link._out.pending == 0 and port.inbox == b""
     port.sent.clear()
     link.poll(10_040)
     assert port.sent == b""
