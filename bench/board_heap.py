@@ -7,7 +7,8 @@ lays it out, boot.py, a whole session, pairing, a push and a pull over the
 radio, a power cut and the resume) on the CircuitPython VM, per board:
 
 * **peak**: the highest ``gc.mem_alloc()`` sampled at every sleep and radio
-  exchange, the VM collecting every 4 KB allocated as a small board heap would;
+  exchange, a new high taken again after ``gc.collect()`` (what is live), the VM
+  collecting every 4 KB allocated as a small board heap would;
 * **menu**: at the first menu, after ``gc.collect()``;
 * **smallest cap**: the smallest ``-X heapsize`` with which the whole run still
   passes every check (bisected to ``--step`` KB), and that less what the VM and

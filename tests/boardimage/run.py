@@ -143,9 +143,10 @@ def main(argv: list[str] | None = None) -> int:
                 if detail:
                     print("        " + detail.replace("\n", "\n        "))
     print()
-    print("heap in KB: peak of gc.mem_alloc() sampled at every sleep and radio exchange "
-          f"(CircuitPython VM, -X heapsize={args.heap}, a collection every 4 KB allocated), "
-          "menu after gc.collect(); both less what the VM and stand-ins held before code.py")
+    print("heap in KB: peak of gc.mem_alloc() sampled at every sleep and radio exchange, a new "
+          "high taken again after gc.collect() (what is live); CircuitPython VM, -X heapsize="
+          f"{args.heap}, collecting every 4 KB allocated; menu after gc.collect(); all less "
+          "what the VM and stand-ins held before code.py")
     for line in heap_rows(results):
         print("  " + line)
     print()
