@@ -47,6 +47,7 @@ I2C_OTHERS = {"feather": [0x3C]}  # the OLED FeatherWing answers on the shared b
 EPOCH = 1_767_225_600  # 2026-01-01, the RTC's time at power-up
 PUSHED = "quick"  # the bundled desk-break routine, pushed again under this name
 OLD_LOG_BYTES = 90 * 1024  # the log on the drive before the first boot
+HOST_LIMIT_MS = 10 * 60 * 1000  # virtual time the host's pair, push and pull may take
 
 
 class Result:
@@ -145,16 +146,23 @@ async def first_boot(res: Result, vm: Vm, work: Path) -> dict:
                           retries=1, backoff_s=0)
     _, pushed = load(resolve("desk-break"))
     did: dict = {"step": "start"}
+    error: BaseException | None = None
     task = asyncio.create_task(host_session(client, code, pushed, did))
     try:
-        await until(vm, lambda: task.done(), "the host's pair, push and pull", transport, task)
+        await until(vm, lambda: task.done(), "the host's pair, push and pull", transport, task,
+                    limit_ms=HOST_LIMIT_MS)
+    except VmEnded as e:
+        error = e
     finally:
         if not task.done():
             task.cancel()
-    error = task.exception() if task.done() and not task.cancelled() else None
+    if task.done() and not task.cancelled():
+        error = task.exception()
+    console = "\n".join(list(vm.console)[-6:])
     res.check("the host pairs, pushes and selects a routine, and pulls the log over the radio",
               error is None and did["step"] == "done",
-              f"failed at {did['step']}: {type(error).__name__}: {error}")
+              f"failed at {did['step']}: {type(error).__name__}: {error}\n"
+              f"device console:\n{console}")
     if error is None:
         res.check("the device names itself as it advertises", did["device"].startswith(
             "stretchcue-") and did["info"].get("board") == vm.board, did.get("info"))

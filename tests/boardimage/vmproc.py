@@ -119,6 +119,10 @@ class Vm:
     def stop(self, reason: str) -> None:
         self._cmd["stop"] = reason
 
+    def wake_now(self) -> None:
+        """Meet again at the next sleep (else the VM runs on to the next screen change)."""
+        self._cmd["wake"] = self.t
+
     def radio(self, key: str, value) -> None:
         if key == "w":
             self._cmd.setdefault("w", []).extend(value)
@@ -254,17 +258,25 @@ async def _settle(task: asyncio.Task, inbox: _Inbox) -> None:
 
 
 async def until(vm: Vm, done, what: str, transport: VmTransport | None = None,
-                client: asyncio.Task | None = None) -> None:
-    """Run the VM sync by sync until ``done()``; VmEnded if it stops first.
+                client: asyncio.Task | None = None, limit_ms: int | None = None) -> None:
+    """Run the VM sync by sync until ``done()``; VmEnded if it stops first, or if
+    ``limit_ms`` of virtual time pass.
 
-    ``done`` is asked first, so nothing moves if it already holds; with a
-    ``client``, the client runs before every answer, so its writes go out in it.
+    ``done`` is asked first, so nothing moves if it already holds.  With a
+    ``client``, the client runs before every answer, so its writes go out in it,
+    and the VM meets the driver at every sleep: virtual time never runs ahead of
+    a host that is still thinking.
     """
+    start = vm.t
     while True:
         if client is not None:
             await _settle(client, transport.received)
+            vm.wake_now()
         if done():
             return
+        if limit_ms is not None and vm.t - start > limit_ms:
+            raise VmEnded(f"waiting for {what}: not there after {limit_ms // 1000} s of "
+                          f"virtual time (screen {vm.texts})")
         req = await vm.sync()
         if req is None:
             raise VmEnded(f"waiting for {what}: {vm.describe_end()}")
