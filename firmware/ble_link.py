@@ -23,7 +23,6 @@ import _bleio
 from links import Outbox
 
 from stretchcue.protocol import NUS_RX, NUS_SERVICE, NUS_TX
-from stretchcue.protocol.transfer import RX_BUFFER
 
 try:
     from typing import Any
@@ -39,6 +38,8 @@ _READ_MAX = const(512)
 _ATT_MAX = const(512)
 _DEFAULT_PAYLOAD = const(20)  # ATT MTU 23 - 3
 _ADV_INTERVAL_S = 0.1
+_RX_BUFFER = const(5120)  # protocol.transfer.RX_BUFFER: a whole upload window (not imported:
+#                           the protocol is loaded only while a host is connected)
 
 
 def advertisement() -> bytes:
@@ -76,7 +77,7 @@ class NordicUART:
             service, _bleio.UUID(NUS_TX), properties=_bleio.Characteristic.NOTIFY,
             read_perm=_bleio.Attribute.OPEN, write_perm=_bleio.Attribute.NO_ACCESS,
             max_length=_ATT_MAX)
-        self.rx = _bleio.CharacteristicBuffer(rx, timeout=0, buffer_size=RX_BUFFER)
+        self.rx = _bleio.CharacteristicBuffer(rx, timeout=0, buffer_size=_RX_BUFFER)
 
     def send(self, packet: Any) -> None:
         """One notification (the value setter takes any buffer; the stub says bytearray)."""

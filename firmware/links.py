@@ -6,14 +6,26 @@ share one ``DeviceApi``, so routines, the log and pairing keys are the same
 whichever way they arrive.  Pairing opens on every link at once with the same
 code; the first attempt on any of them uses the code up for all (one guess
 per button press, as docs/security.md promises).
+
+The protocol is loaded only while it is used (``OnDemand``): its modules and
+the ``DeviceApi`` hold about 18 KB of a board's heap, and a wearable spends
+most of its time in sessions with no laptop near.
 """
 
 from __future__ import annotations
+
+from stretchcue import drop
 
 try:
     from typing import Any
 except ImportError:
     pass
+
+#: What serving a host loads, in the order to forget it (see ``OnDemand``).
+_SERVING = ("stretchcue.protocol.device", "device_api", "stretchcue.protocol.transfer",
+            "stretchcue.protocol.auth", "stretchcue.protocol.poly1305",
+            "stretchcue.protocol.sha256", "stretchcue.protocol.frame",
+            "stretchcue.protocol.messages")
 
 
 class Outbox:
@@ -68,6 +80,105 @@ class Outbox:
             n -= left
             frames.pop(0)
             self._off = 0
+
+
+class OnDemand:
+    """A link's ``DeviceProtocol``, there only while something needs it.
+
+    A host's first bytes (or the pairing gesture) load it; once the host has
+    gone it is dropped at the next tick, and with the last one the protocol
+    modules too, unless it holds what a later connection takes up (a half-done
+    upload, pairing still open).  It answers for the protocol in between, with
+    the same members ``Links`` and the link adapters use.
+    """
+
+    def __init__(self, serving: Any) -> None:
+        self._serving = serving  # the Serving that makes DeviceApi and forgets modules
+        self.proto: Any = None
+        self._connected = False
+        self._paired = b""
+
+    def _load(self) -> Any:
+        if self.proto is None:
+            from stretchcue.protocol.device import DeviceProtocol
+
+            self.proto = DeviceProtocol(self._serving.api())
+        return self.proto
+
+    def receive(self, data: Any) -> list:
+        self._connected = True
+        return self._load().receive(data)
+
+    def disconnected(self) -> None:
+        self._connected = False
+        if self.proto is not None:
+            self.proto.disconnected()
+
+    def tick(self, now_ms: int) -> None:
+        p = self.proto
+        if p is None:
+            return
+        p.tick(now_ms)
+        if not self._connected and not p.resumable:
+            self._paired = p.paired_host or self._paired
+            self.proto = None
+            self._serving.release()
+
+    @property
+    def pairing(self) -> bool:
+        return self.proto is not None and self.proto.pairing
+
+    @property
+    def unlocked(self) -> bool:
+        return self.proto is not None and self.proto.unlocked
+
+    @property
+    def paired_host(self) -> bytes:
+        return self.proto.paired_host if self.proto is not None else self._paired
+
+    @paired_host.setter
+    def paired_host(self, value: bytes) -> None:
+        self._paired = value
+        if self.proto is not None:
+            self.proto.paired_host = value
+
+    def enter_pairing(self, code: str, now_ms: int) -> None:
+        self._load().enter_pairing(code, now_ms)
+
+    def leave_pairing(self) -> None:
+        if self.proto is not None:
+            self.proto.leave_pairing()
+
+
+class Serving:
+    """The ``DeviceApi`` all links share, made with the first protocol and forgotten,
+    with the protocol modules, when the last ``OnDemand`` lets go."""
+
+    def __init__(self, app: Any, name: str) -> None:
+        self._app = app
+        self._name = name
+        self._api: Any = None
+        self.slots: list = []
+
+    def slot(self) -> OnDemand:
+        s = OnDemand(self)
+        self.slots.append(s)
+        return s
+
+    def api(self) -> Any:
+        if self._api is None:
+            from device_api import DeviceApi
+
+            self._api = DeviceApi(self._app, self._name)
+        return self._api
+
+    def release(self) -> None:
+        for s in self.slots:
+            if s.proto is not None:
+                return
+        self._api = None
+        for name in _SERVING:
+            drop(name)
 
 
 class Links:
@@ -143,18 +254,15 @@ def open_links(app: Any) -> None:
     either may be missing without touching the other, and the timer works with neither."""
     try:
         import microcontroller
-        from device_api import DeviceApi
-
-        from stretchcue.protocol.device import DeviceProtocol
 
         name = "stretchcue-" + "".join("%02x" % b for b in microcontroller.cpu.uid[-3:])
-        api = DeviceApi(app, name)
-    except (ImportError, AttributeError, RuntimeError, OSError, ValueError) as e:
+    except (ImportError, AttributeError) as e:
         app.add_note("no host link: " + str(e))
         return
+    serving = Serving(app, name)
     for kind in ("radio", "USB"):
         try:
-            proto = DeviceProtocol(api)
+            proto = serving.slot()
             link: Any = None
             if kind == "radio":
                 from ble_link import BleLink

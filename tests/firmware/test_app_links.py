@@ -139,7 +139,6 @@ def test_radio_brings_up_each_link_it_can(tmp_path, monkeypatch, capsys, ble, us
     assert kinds == (["BleLink"] if ble else []) + (["SerialLink"] if usb else [])
     protos = [p for _, p in a.links.items]
     assert len({id(p) for p in protos}) == len(protos)  # auth state is per connection
-    assert len({id(p.api) for p in protos}) <= 1  # over one DeviceApi
     if ble:
         assert a.links.items[0][0].name == "stretchcue-abcdef"
     if not ble:
@@ -148,9 +147,12 @@ def test_radio_brings_up_each_link_it_can(tmp_path, monkeypatch, capsys, ble, us
         assert "no USB" in a.note
     for now in range(0, 3000, 250):  # the timer runs whatever is missing
         a.step(now)
+    assert all(p.proto is None for p in protos)  # nothing loaded until it is needed
     if protos:
         press_pair(a, capsys)
         assert all(p.pairing for p in protos)
+        assert len({id(p.proto) for p in protos}) == len(protos)
+        assert len({id(p.proto.api) for p in protos}) == 1  # over one DeviceApi
     else:
         a._gesture("B_long", 0)
         assert "No radio or USB link" in a._last_text
@@ -232,3 +234,42 @@ def test_outbox_gives_packets_across_frame_boundaries_without_joining_frames():
     box.add([b"xyz"])
     box.clear()
     assert box.pending == 0 and bytes(box.peek(8)) == b""
+
+
+def test_the_protocol_is_loaded_for_a_host_and_dropped_when_it_leaves(tmp_path, monkeypatch):
+    a = make(tmp_path)
+    serving = links_module.Serving(a, "stretchcue-test")
+    slot = serving.slot()
+    dropped: list = []
+    monkeypatch.setattr(links_module, "drop", dropped.append)
+    slot.tick(0)
+    assert slot.proto is None and not slot.pairing and not slot.unlocked
+    host = Host(slot)  # a host's first bytes load it
+    assert host.one(m.HELLO).ftype == m.INFO and slot.proto is not None
+    api = slot.proto.api
+    slot.tick(10)
+    assert slot.proto is not None  # still connected
+    slot.disconnected()
+    slot.tick(20)
+    assert slot.proto is None and serving._api is None
+    assert dropped == list(links_module._SERVING)
+    assert Host(slot).one(m.HELLO).ftype == m.INFO and slot.proto.api is not api  # loaded anew
+
+
+def test_a_half_done_upload_or_open_pairing_keeps_the_protocol(tmp_path, monkeypatch):
+    a = make(tmp_path)
+    serving = links_module.Serving(a, "stretchcue-test")
+    slot, other = serving.slot(), serving.slot()
+    monkeypatch.setattr(links_module, "drop", lambda name: None)
+    slot.enter_pairing("123456", 0)  # the gesture loads it: a host is about to come
+    slot.tick(10)
+    assert slot.pairing and slot.proto is not None
+    slot.leave_pairing()
+    slot.tick(20)
+    assert slot.proto is None
+    slot.paired_host = b""
+    Host(other).one(m.HELLO)
+    other.proto._put.begin("r", 100, 0)  # an upload cut short by a dropped link
+    other.disconnected()
+    other.tick(30)
+    assert other.proto is not None and other.proto.resumable and serving._api is not None

@@ -96,6 +96,11 @@ class DeviceProtocol:
     def pairing(self) -> bool:
         return bool(self._code)
 
+    @property
+    def resumable(self) -> bool:
+        """Holds what a later connection takes up: a half-done upload, or open pairing."""
+        return self._put.active or bool(self._code)
+
     def enter_pairing(self, code: str, now_ms: int = 0) -> None:
         """The button gesture: accept one PAIR_START with ``code`` for two minutes."""
         if len(code) != 6 or not code.isdigit():
