@@ -16,8 +16,7 @@ from links import Links, open_links
 from screens import MENU, MESSAGE, RATE, SESSION, SUMMARY, Screens
 from store import Store, StoreError
 
-from stretchcue import cues, resume
-from stretchcue import engine as en
+from stretchcue import drop, resume
 from stretchcue import routine as rt
 from stretchcue import sessionlog as sl
 from stretchcue import timeline as tl
@@ -39,6 +38,25 @@ _PHASE_TEXT = ("Get ready", "Breathe in, move in", "Breathe out, sink", "Hold", 
 _SIDE_TEXT = ("", "Left", "Right")
 DEFAULT_NAME = "lower-back"  # default_routine.DEFAULT_NAME, without loading its JSON
 
+# stretchcue.engine and stretchcue.cues: loaded when a session starts and forgotten
+# when its summary is left (8 KB of a board's heap the menu and the radio can use).
+en: Any = None
+cues: Any = None
+
+
+def _session_modules(load: bool) -> None:
+    global en, cues
+    if load:
+        if en is None:
+            from stretchcue import cues as c
+            from stretchcue import engine as e
+
+            en, cues = e, c
+    elif en is not None:
+        en = cues = None
+        drop("stretchcue.cues")
+        drop("stretchcue.engine")
+
 
 def _builtin() -> bytes:
     """The built-in routine's JSON, read only when needed and not kept loaded (2.5 KB)."""
@@ -58,7 +76,7 @@ class App:
         self.store = store
         self.screens = Screens(hw.display, hw.width, hw.height, hw.color)
         self.controls = Controls(hw.keys, hw.key_names)
-        self.player = cues.Player()
+        self.player: Any = None  # a cues.Player while a session runs
         self.engine: Any = None
         self.mode = MENU
         self.note = ""
@@ -134,6 +152,8 @@ class App:
             self._message("Note", self.note)
 
     def _start(self, now_ms: int, index: int = 0) -> None:
+        _session_modules(True)
+        self.player = cues.Player()
         self.engine = en.Engine(self.routine)
         self.mode = SESSION
         if index == 0:
@@ -209,7 +229,7 @@ class App:
             w = eng.wait_ms(now_ms)
             if 0 <= w < wait:
                 wait = w
-        w = self.player.next_change_ms(now_ms)
+        w = self.player.next_change_ms(now_ms) if self.player is not None else -1
         if 0 <= w < wait:
             wait = w
         if wait > _LINK_POLL_MS and links.connected:
@@ -241,6 +261,9 @@ class App:
             if self._pairing:
                 self._pairing = False
                 self.links.leave_pairing()
+            if mode == SUMMARY:
+                self.engine = self.player = None
+                _session_modules(False)
             self.mode = MENU
             self._menu_shown = False
         elif mode == RATE:
@@ -299,11 +322,12 @@ class App:
                 self.screens.dim(False)
 
     def _drive_outputs(self, now_ms: int) -> None:
-        level = self.player.level(now_ms)
+        player = self.player
+        level = player.level(now_ms) if player is not None else 0
         if level != self._level:
             self._level = level
             self.hw.motor.level(level)
-        tone = 0 if (self.muted or self.hw.muted) else self.player.tone(now_ms)
+        tone = 0 if (player is None or self.muted or self.hw.muted) else player.tone(now_ms)
         if tone != self._tone:
             self._tone = tone
             self.hw.buzzer.tone(tone)

@@ -65,3 +65,27 @@ def test_a_fresh_install_starts_on_the_default_routine_not_the_first_by_name(tmp
     app, _ = make(tmp_path)
     assert app.name == "lower-back" and app.routine.name == "Lower back"
     assert "missing" not in app.note and "damaged" not in app.note
+
+
+def test_the_engine_and_cues_are_held_only_from_a_session_start_to_leaving_its_summary(
+        tmp_path, monkeypatch):
+    import app as app_module
+
+    dropped: list = []
+    monkeypatch.setattr(app_module, "drop", dropped.append)
+    monkeypatch.setattr(app_module, "en", None)  # as on a fresh board
+    monkeypatch.setattr(app_module, "cues", None)
+    app, keys = make(tmp_path)
+    app._gesture("A", 0)  # dismiss the note
+    assert app.player is None and app_module.en is None
+    app._gesture("A", 0)  # start
+    assert app.busy and app.player is not None and app_module.en is not None
+    app._gesture("AB", 10)  # stop: the summary still shows the results
+    app.step(20)
+    assert app.mode == "summary" and app.engine is not None
+    app._gesture("A", 30)
+    assert app.mode == "menu" and app.engine is None and app.player is None
+    assert app_module.en is None and dropped == ["stretchcue.cues", "stretchcue.engine"]
+    app.step(40)  # the menu runs without them
+    app._gesture("A", 50)
+    assert app.busy and app_module.en is not None
