@@ -1,10 +1,12 @@
 """Put stretchcue on a CircuitPython board's CIRCUITPY drive (or into a folder).
 
 The drive holds the person's own data (log.bin, acknowledgements, keys) and
-maybe their own files, so the installer only writes the paths in its plan,
-never deletes, and never replaces a file it did not write itself: such a file
-is first renamed to ``NAME.orig``.  A manifest of what it wrote (with hashes)
-tells a later install which files are still its own, unmodified.
+maybe their own files, so the installer only writes the paths in its plan
+and never replaces a file it did not write itself: such a file is first
+renamed to ``NAME.orig``.  A manifest of what it wrote (with hashes) tells a
+later install which files are still its own, unmodified.  The one file it
+removes is its own unmodified ``X.py`` when it now writes ``X.mpy`` (or the
+reverse): a board imports ``X.py`` first, so the stale twin would win.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 BOARDS = ("clue", "cpb", "feather")
 DATA_DIR = "stretchcue-data"  # firmware/store.py DATA_ROOT; never an importable name
 MANIFEST = DATA_DIR + "/installed.json"
+ENTRY_POINTS = ("code.py", "boot.py")
 PROTECTED = ("log.bin", "ack.txt", "selected.txt", "keys", "settings.toml")
 CIRCUP_TIMEOUT_S = 300
 
@@ -137,7 +140,7 @@ def find_mpy_cross(explicit: str | None = None) -> tuple[MpyCross | None, str]:
     if explicit:
         tool = MpyCross(explicit)
         tool.check()
-        return tool, f"core compiled to .mpy with {explicit}"
+        return tool, f"modules compiled to .mpy with {explicit} (code.py and boot.py stay source)"
     found: list[str] = []
     for env in ("CIRCUITPY_MPY_CROSS", "CIRCUITPY_UNIX"):
         value = os.environ.get(env)
@@ -157,13 +160,22 @@ def find_mpy_cross(explicit: str | None = None) -> tuple[MpyCross | None, str]:
         except InstallError:
             refused.append(path)
             continue
-        return tool, f"core compiled to .mpy with {path}"
-    why = "core installed as .py"
+        return tool, f"modules compiled to .mpy with {path} (code.py and boot.py stay source)"
+    why = "modules installed as .py"
     if refused:
         why += f" ({', '.join(refused)} is not CircuitPython's mpy-cross)"
     else:
         why += " (no CircuitPython mpy-cross found; --mpy-cross PATH to compile)"
     return None, why
+
+
+def _module(src: Path, rel: str, mpy_cross: MpyCross | None,
+            keep_py: bool = False) -> tuple[str, bytes]:
+    """``(rel.mpy, bytecode)``, or ``(rel.py, source)`` without a compiler or for an entry
+    point (CircuitPython runs only code.py and boot.py as source)."""
+    if mpy_cross is None or keep_py:
+        return rel + ".py", src.read_bytes()
+    return rel + ".mpy", mpy_cross.compile(src)
 
 
 def plan(board: str, root: Path, mpy_cross: MpyCross | None = None) -> list[tuple[str, bytes]]:
@@ -178,15 +190,14 @@ def plan(board: str, root: Path, mpy_cross: MpyCross | None = None) -> list[tupl
     firmware = sorted((root / "firmware").glob("*.py"))
     if not any(p.name == "code.py" for p in firmware):
         raise InstallError(f"{root / 'firmware' / 'code.py'} not found: the firmware is missing")
-    files = [(p.name, p.read_bytes()) for p in firmware]
-    files.append(("board_profile.py", profile.read_bytes()))
+    files = [_module(p, p.stem, mpy_cross, keep_py=p.name in ENTRY_POINTS) for p in firmware]
+    files.append(_module(profile, "board_profile", mpy_cross))
     core = root / "lib"
     for p in sorted((core / "stretchcue").rglob("*.py")):  # with the protocol package
         if "__pycache__" in p.parts:
             continue
         rel = p.relative_to(core).with_suffix("").as_posix()
-        files.append((f"lib/{rel}.mpy", mpy_cross.compile(p)) if mpy_cross is not None
-                     else (f"lib/{rel}.py", p.read_bytes()))
+        files.append(_module(p, f"lib/{rel}", mpy_cross))
     for p in sorted((root / "routines").glob("*.toml")):
         try:
             _, canon = load(p)
@@ -233,6 +244,22 @@ def move_old_data(dest: Path, report: Report) -> None:
                         "would hide the stretchcue core)")
 
 
+def _retire_twin(dest: Path, rel: str, manifest: dict, report: Report) -> None:
+    """Remove (if ours) or set aside the other form of the module ``rel`` writes."""
+    stem, dot, ext = rel.rpartition(".")
+    if not dot or ext not in ("py", "mpy"):
+        return
+    twin_rel = stem + (".mpy" if ext == "py" else ".py")
+    twin = dest / twin_rel
+    if not twin.is_file():
+        return
+    if manifest.get(twin_rel) == _sha(twin.read_bytes()):
+        twin.unlink()
+        del manifest[twin_rel]
+    else:
+        report.kept.append((twin_rel, str(_aside(twin).relative_to(dest))))
+
+
 def write_tree(files: list[tuple[str, bytes]], dest: Path) -> Report:
     """Write ``files`` under ``dest`` without losing anything already there."""
     report = Report()
@@ -258,6 +285,7 @@ def write_tree(files: list[tuple[str, bytes]], dest: Path) -> Report:
                     report.kept.append((rel, str(_aside(target).relative_to(dest))))
             elif target.exists():
                 report.kept.append((rel, str(_aside(target).relative_to(dest))))
+            _retire_twin(dest, rel, manifest, report)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             manifest[rel] = _sha(data)

@@ -66,6 +66,7 @@ class Vm:
         self.screens: list = []  # (t, texts) on every change
         self.adverts: list = []  # (adv bytes, scan response bytes, connectable)
         self.codes: list = []  # pairing codes the firmware printed
+        self._notes: list = []  # notification lines ahead of the next sync
         self.console: deque = deque(maxlen=400)
         self.notable: list = []  # console lines that say something broke
         self.boot: dict = {}
@@ -142,8 +143,13 @@ class Vm:
             if not line:
                 await self._finish()
                 return None
+            if line.startswith("@bi n "):
+                self._notes.append(line[6:])
+                continue
             if line.startswith("@bi sync "):
                 req = json.loads(line[9:])
+                if self._notes:
+                    req["n"], self._notes = self._notes, []
                 self.t = req["t"]
                 if "s" in req:
                     self.texts = req["s"]

@@ -283,3 +283,18 @@ def test_a_log_read_during_a_session_sends_one_frame_per_request():
     replies = host.call(m.LOG_READ, struct.pack("<IB", 0, 16))
     assert [r.ftype for r in replies] == [m.LOG_DATA, m.LOG_END]
     assert struct.unpack("<IHB", replies[-1].payload)[2] == 1  # more to come
+
+
+def test_log_records_are_packed_into_frames_and_released_as_they_go():
+    from stretchcue.protocol.transfer import pack_records
+
+    records = [bytes([i]) * n for i, n in enumerate((200, 250, 100, 600, 30, 20))]
+    whole = b"".join(records)
+    chunks = []
+    for chunk in pack_records(records, 500):
+        chunks.append(chunk)
+        assert records[0] is None  # the first is already out of the list
+    assert b"".join(chunks) == whole
+    assert [len(c) for c in chunks] == [450, 100, 600, 50]  # an oversized record alone
+    assert records == [None] * 6
+    assert list(pack_records([], 500)) == []

@@ -138,7 +138,7 @@ def test_bundle_ships_py_unless_a_circuitpython_mpy_cross_is_found(cli, source, 
     assert {"code.py", "app.py", "board_profile.py", f"{DATA}/routines/desk-break.json",
             f"{DATA}/installed.json", "lib/stretchcue/engine.py"} <= names
     assert not any(n.endswith(".mpy") for n in names)
-    assert "core installed as .py" in res.output
+    assert "modules installed as .py" in res.output
     assert "circup --path CIRCUITPY install -r" in res.output
     monkeypatch.setenv("CIRCUITPY_MPY_CROSS", str(MP_MPY_CROSS))
     res = cli("bundle", "--board", "cpb", "--out", str(tmp_path / "b2"), "--source", str(source))
@@ -162,10 +162,37 @@ def test_circuitpython_mpy_cross_compiles_the_core(cli, source, tmp_path, monkey
     out = tmp_path / "build"
     res = cli("--json", "bundle", "--board", "clue", "--out", str(out), "--source", str(source))
     assert res.exit_code == 0, res.output
-    assert json.loads(res.output)["core"] == f"core compiled to .mpy with {CP_MPY_CROSS}"
-    mpys = [out / n for n in _names(out) if n.endswith(".mpy")]
-    assert out / "lib/stretchcue/engine.mpy" in mpys
+    assert json.loads(res.output)["core"].startswith(f"modules compiled to .mpy with "
+                                                     f"{CP_MPY_CROSS}")
+    names = _names(out)
+    mpys = [out / n for n in names if n.endswith(".mpy")]
+    assert {out / "lib/stretchcue/engine.mpy", out / "app.mpy", out / "board_profile.mpy"} \
+        <= set(mpys)
+    assert "code.py" in names and not any(n.endswith(".py") and n != "code.py" for n in names)
     assert {p.read_bytes()[:2] for p in mpys} == {b"C\x06"}
+
+
+@pytest.mark.skipif(not CP_MPY_CROSS.is_file(), reason="needs ../shared/circuitpython")
+def test_switching_to_mpy_retires_our_own_py_which_would_shadow_it(cli, source, drive,
+                                                                     monkeypatch):
+    """A board imports X.py before X.mpy: a stale twin of ours goes, one of yours is kept."""
+    args = ("install", "--board", "clue", "--drive", str(drive), "--source", str(source),
+            "--no-libs")
+    assert cli(*args, "--py").exit_code == 0
+    (drive / "lib" / "stretchcue" / "timeline.py").write_text("# my edit\n")
+    monkeypatch.setenv("CIRCUITPY_MPY_CROSS", str(CP_MPY_CROSS))
+    res = cli("--json", *args)
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert (drive / "app.mpy").is_file() and not (drive / "app.py").exists()
+    assert (drive / "lib/stretchcue/engine.mpy").is_file()
+    assert not (drive / "lib/stretchcue/engine.py").exists()
+    assert (drive / "lib/stretchcue/timeline.py.orig").read_text() == "# my edit\n"
+    assert {"file": "lib/stretchcue/timeline.py",
+            "moved_to": "lib/stretchcue/timeline.py.orig"} in out["kept"]
+    assert (drive / "code.py").read_text() == "import app\n"
+    assert cli(*args, "--py").exit_code == 0  # and back: no stale .mpy left behind
+    assert (drive / "app.py").is_file() and not (drive / "app.mpy").exists()
 
 
 def test_no_folder_the_bundle_writes_can_hide_a_module_on_a_board(tmp_path):

@@ -12,11 +12,12 @@ _SOURCE = click.option("--source", default=None, type=click.Path(file_okay=False
                        help="Checkout to install from (default: this one).")
 _MPY_CROSS = click.option(
     "--mpy-cross", "mpy_cross", default=None, metavar="PATH",
-    help="CircuitPython's own mpy-cross, to install the core as .mpy (MicroPython's is refused: "
-         "a board cannot load its files). Default: CIRCUITPY_MPY_CROSS, or mpy-cross on PATH "
-         "if it is CircuitPython's; otherwise the core is installed as .py.")
+    help="CircuitPython's own mpy-cross, to install the modules as .mpy, which a board loads "
+         "without compiling (less heap at boot); MicroPython's is refused, a board cannot load "
+         "its files. Default: CIRCUITPY_MPY_CROSS, or mpy-cross on PATH if it is "
+         "CircuitPython's; otherwise every module is installed as .py.")
 _PY = click.option("--py", "force_py", is_flag=True,
-                   help="Install the core as .py even if a CircuitPython mpy-cross is found.")
+                   help="Install every module as .py even if a CircuitPython mpy-cross is found.")
 
 
 def _plan(board: str, source: str | None, mpy_cross: str | None, force_py: bool):
@@ -28,7 +29,7 @@ def _plan(board: str, source: str | None, mpy_cross: str | None, force_py: bool)
     root = Path(source) if source else installer.source_root()
     try:
         if force_py:
-            tool, how = None, "core installed as .py (--py)"
+            tool, how = None, "modules installed as .py (--py)"
         else:
             tool, how = installer.find_mpy_cross(mpy_cross)
         return root, installer.plan(board, root, tool), how

@@ -233,10 +233,11 @@ class DeviceProtocol:
             # and a whole window in one pass would hold up the next cue.
             window = 1 if api.busy else max(1, min(window, LOG_WINDOW))
             records, more = api.log_after(cursor, window * LOG_FRAME)
-            for chunk in pack_records(records, LOG_FRAME):
+            count = len(records)
+            last = struct.unpack_from("<I", records[-1], 4)[0] if count else cursor
+            for chunk in pack_records(records, LOG_FRAME):  # empties records
                 self._reply(out, m.LOG_DATA, req, chunk)
-            last = struct.unpack_from("<I", records[-1], 4)[0] if records else cursor
-            self._reply(out, m.LOG_END, req, struct.pack("<IHB", last, len(records),
+            self._reply(out, m.LOG_END, req, struct.pack("<IHB", last, count,
                                                          1 if more else 0))
         elif t == m.LOG_ACK:
             api.ack(m.unpack("<I", p)[0])

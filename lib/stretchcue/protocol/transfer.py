@@ -107,15 +107,27 @@ class PutReceiver:
         return data
 
 
-def pack_records(records: list, limit: int = LOG_FRAME) -> list:
-    """Group raw log records into LOG_DATA payloads of at most ``limit`` bytes each."""
-    out = []
-    cur = b""
-    for r in records:
-        if cur and len(cur) + len(r) > limit:
-            out.append(cur)
-            cur = b""
-        cur += r
-    if cur:
-        out.append(cur)
-    return out
+def pack_records(records: list, limit: int = LOG_FRAME) -> Any:
+    """Yield raw log records grouped into LOG_DATA payloads of at most ``limit`` bytes.
+
+    Each record leaves ``records`` (its slot becomes None) once it is in a
+    payload, so a board holds a log window once while it is framed, not twice.
+    """
+    start = 0
+    size = 0
+    for i in range(len(records)):
+        n = len(records[i])
+        if size and size + n > limit:
+            yield _take(records, start, i)
+            start = i
+            size = 0
+        size += n
+    if size:
+        yield _take(records, start, len(records))
+
+
+def _take(records: list, a: int, b: int) -> bytes:
+    chunk = b"".join(records[a:b])
+    for k in range(a, b):
+        records[k] = None
+    return chunk

@@ -115,9 +115,11 @@ class Link:
         if WORLD.screen_changes != self._screens:
             self._screens = WORLD.screen_changes
             req["s"] = WORLD.texts
-        if a.outbox:
-            req["n"] = [hexlify(p).decode() for p in a.outbox]
-            a.outbox.clear()
+        # One line per notification, ahead of the sync line: a sync line holding a whole
+        # log window as hex would be a 17 KB string, heap no board spends.
+        for p in a.outbox:
+            self.io.send("@bi n " + hexlify(p).decode())
+        a.outbox.clear()
         if len(a.adverts) != self._adverts:
             req["adv"] = [[hexlify(d).decode(), hexlify(s).decode(), c]
                           for d, s, c in a.adverts[self._adverts:]]
