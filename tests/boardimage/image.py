@@ -21,8 +21,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = ROOT / "host" / "stretchcue_host"
-#: imported by a library in requirements.txt, so circup installs it too
-DEPENDENCIES = ("adafruit_pixelbuf",)
 STANDINS = ("__init__.py", "sim/__init__.py", "sim/world.py", "sim/fakes/__init__.py",
             "sim/fakes/hw.py", "sim/fakes/bleio.py")
 
@@ -34,7 +32,7 @@ class ImageError(Exception):
 def library_names() -> list[str]:
     req = ROOT / "firmware" / "requirements.txt"
     names = [line.split("#")[0].strip() for line in req.read_text().splitlines()]
-    return [n for n in names if n] + [d for d in DEPENDENCIES if d not in names]
+    return [n for n in names if n]
 
 
 def _sources(name: str) -> list[tuple[Path, str]]:
