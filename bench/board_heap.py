@@ -63,8 +63,8 @@ def components(board: str, image: Path) -> list:
     groups = [[label, mods] for label, mods in LIBRARIES if mods[0] in libs]
     groups[1:1] = [["core", CORE], ["protocol", PROTOCOL]]
     groups.append(["board's display library", [m for m in BOARD_LIBS[board] if m in libs]])
-    firmware = sorted(p.stem for p in image.glob("*.py")
-                      if p.stem not in ("code", "boot", "board_profile"))
+    firmware = sorted({p.stem for p in image.iterdir() if p.suffix in (".py", ".mpy")}
+                      - {"code", "boot", "board_profile"})
     return groups + [["firmware modules", firmware + ["board_profile"]]]
 
 
