@@ -208,15 +208,6 @@ def scan(buf: Any) -> tuple:
     return records, rd.problems, rd.good_end
 
 
-def last_seq(records: list) -> int:
-    return records[-1].seq if records else 0
-
-
-def after(records: list, cursor: int) -> list:
-    """Records whose sequence number is above ``cursor``, in order."""
-    return [r for r in records if r.seq > cursor]
-
-
 def prune(records: list, acked: int, soft: int = SOFT_LIMIT, hard: int = HARD_LIMIT) -> tuple:
     """Decide what a log over ``soft`` bytes keeps.
 

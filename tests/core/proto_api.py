@@ -50,7 +50,7 @@ class MemoryDevice:
         return self.routines.pop(name, None) is not None
 
     def log_after(self, cursor, max_bytes):
-        records = sessionlog.after(sessionlog.scan(self.log)[0], cursor)
+        records = [r for r in sessionlog.scan(self.log)[0] if r.seq > cursor]
         out = []
         size = 0
         for r in records:

@@ -54,12 +54,6 @@ def test_garbage_between_records_is_skipped():
     assert [r.seq for r in recs] == [1, 2] and problems[0][0] == "corrupt"
 
 
-def test_after_cursor():
-    recs = sl.scan(b"".join(sample()))[0]
-    assert [r.seq for r in sl.after(recs, 4)] == [5, 6]
-    assert sl.last_seq(recs) == 6 and sl.last_seq([]) == 0
-
-
 def test_prune_drops_only_acknowledged_records():
     recs = sl.scan(b"".join(sample(40)))[0]
     size = sum(len(r.raw) for r in recs)
