@@ -85,8 +85,8 @@ class DeviceApi:
         self.app.requests.append("stop")
         return True
 
-    def log_after(self, cursor: int, max_bytes: int) -> tuple:
-        return self.store.log_after(cursor, max_bytes)
+    def log_after(self, cursor: int, max_bytes: int, limit: int = 0) -> tuple:
+        return self.store.log_after(cursor, max_bytes, limit)
 
     def ack(self, seq: int) -> None:
         self.store.ack(seq)

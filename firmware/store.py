@@ -191,14 +191,20 @@ class Store:
             self._prune()
         return seq
 
-    def log_after(self, cursor: int, max_bytes: int) -> tuple:
+    def log_after(self, cursor: int, max_bytes: int, limit: int = 0) -> tuple:
         """``(raw records with seq > cursor, more)``, at most ``max_bytes`` of them (at least
-        one).  A pull asks for consecutive windows, each from the seq the last one ended
-        at: that one is read on from where the last stopped, not from the start."""
+        one), joined into pieces of up to ``limit`` bytes of whole records (0: one each).
+
+        Joined as they are read: a window's records one by one are two hundred
+        small objects, heavier on a board's heap than the frames they end up in.
+        A pull asks for consecutive windows, each from the seq the last one ended
+        at: that one is read on from where the last stopped, not from the start.
+        """
         off = self._pull_off if cursor == self._pull_seq else 0
         rd = sl.Reader(off)
         out: list = []
-        size = 0
+        part: list = []
+        psize = size = 0
         last = cursor
         records = self._records(off, rd)
         try:
@@ -206,14 +212,22 @@ class Store:
                 if r.seq <= cursor:
                     continue
                 n = len(r.raw)
-                if size + n > max_bytes and out:
+                if size + n > max_bytes and size:
                     self._pull_seq, self._pull_off = last, r.offset
+                    out.append(b"".join(part))
                     return out, True
-                out.append(r.raw)
+                if part and psize + n > limit:
+                    out.append(b"".join(part))
+                    part = []
+                    psize = 0
+                part.append(r.raw)
+                psize += n
                 size += n
                 last = r.seq
         finally:
             records.close()
+        if part:
+            out.append(b"".join(part))
         self._pull_seq, self._pull_off = last, rd.size  # the end: the next append goes there
         return out, False
 

@@ -49,16 +49,21 @@ class MemoryDevice:
     def delete(self, name):
         return self.routines.pop(name, None) is not None
 
-    def log_after(self, cursor, max_bytes):
+    def log_after(self, cursor, max_bytes, limit=0):
         records = [r for r in sessionlog.scan(self.log)[0] if r.seq > cursor]
         out = []
         size = 0
+        more = False
         for r in records:
             if out and size + len(r.raw) > max_bytes:
-                return out, True
-            out.append(r.raw)
+                more = True
+                break
+            if out and limit and len(out[-1]) + len(r.raw) <= limit:
+                out[-1] += r.raw
+            else:
+                out.append(r.raw)
             size += len(r.raw)
-        return out, False
+        return out, more
 
     def ack(self, seq):
         self.acked = max(self.acked, seq)

@@ -285,16 +285,16 @@ def test_a_log_read_during_a_session_sends_one_frame_per_request():
     assert struct.unpack("<IHB", replies[-1].payload)[2] == 1  # more to come
 
 
-def test_log_records_are_packed_into_frames_and_released_as_they_go():
-    from stretchcue.protocol.transfer import pack_records
-
-    records = [bytes([i]) * n for i, n in enumerate((200, 250, 100, 600, 30, 20))]
-    whole = b"".join(records)
-    chunks = []
-    for chunk in pack_records(records, 500):
-        chunks.append(chunk)
-        assert records[0] is None  # the first is already out of the list
-    assert b"".join(chunks) == whole
-    assert [len(c) for c in chunks] == [450, 100, 600, 50]  # an oversized record alone
-    assert records == [None] * 6
-    assert list(pack_records([], 500)) == []
+def test_a_log_window_comes_as_frames_of_whole_records_with_their_count_and_last_seq():
+    api, dev, host = paired()
+    raws = [sessionlog.encode(sessionlog.START, i, 0, 1000, 7, 5, "x" * (i % 60))
+            for i in range(1, 41)]  # records of 29 to 88 bytes
+    api.log = b"".join(raws)
+    got = host.call(m.LOG_READ, struct.pack("<IB", 3, 2))
+    data = [f for f in got if f.ftype == m.LOG_DATA]
+    end = got[-1]
+    assert end.ftype == m.LOG_END and all(len(f.payload) <= transfer.LOG_FRAME for f in data)
+    records = sessionlog.scan(b"".join(f.payload for f in data))[0]
+    last, count, more = struct.unpack("<IHB", end.payload)
+    assert [r.seq for r in records] == list(range(4, 4 + count)) and last == 3 + count
+    assert more == 1 and count < 37

@@ -300,3 +300,14 @@ def test_corruption_and_a_torn_tail_in_a_long_log(tmp_path):
     assert store.append(sl.RATING, 0, 1) == len(raws) + 1
     recs = logged(store)
     assert len(recs) == len(raws) and recs[-1].seq == len(raws) + 1
+
+
+def test_log_after_joins_whole_records_into_pieces_as_it_reads(store):
+    fill(store, 60)
+    single, more1 = store.log_after(2, 1500)
+    pieces, more2 = store.log_after(2, 1500, 200)
+    assert more1 == more2 and b"".join(pieces) == b"".join(single)
+    assert len(pieces) < len(single) and all(len(p) <= 200 for p in pieces)
+    for p in pieces:  # whole records only
+        recs, problems, end = sl.scan(p)
+        assert recs and problems == [] and end == len(p)

@@ -10,7 +10,8 @@ through ``api``, an object the firmware (or a test) provides::
     api.put_routine(name, data)   validated canonical JSON; atomic replace
     api.select(name) -> bool      False: no such routine
     api.delete(name) -> bool      False: no such routine
-    api.log_after(cursor, max_bytes) -> (raw records with seq > cursor, more)
+    api.log_after(cursor, max_bytes, limit) -> (raw records with seq > cursor, joined into
+                                  pieces of up to limit bytes of whole records; more)
     api.ack(seq)                  the host has every record up to seq
     api.set_clock(epoch_s)
     api.key_get(host_id) -> bytes or None
@@ -34,6 +35,7 @@ from adafruit_ticks import ticks_diff
 
 from stretchcue import drop
 from stretchcue import routine as rt
+from stretchcue import sessionlog as sl
 from stretchcue.protocol import auth
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
@@ -43,7 +45,6 @@ from stretchcue.protocol.transfer import (
     LOG_WINDOW,
     WINDOW,
     PutReceiver,
-    pack_records,
 )
 
 try:
@@ -232,10 +233,16 @@ class DeviceProtocol:
             # During a session one frame per request: each costs the board a signature,
             # and a whole window in one pass would hold up the next cue.
             window = 1 if api.busy else max(1, min(window, LOG_WINDOW))
-            records, more = api.log_after(cursor, window * LOG_FRAME)
-            count = len(records)
-            last = struct.unpack_from("<I", records[-1], 4)[0] if count else cursor
-            for chunk in pack_records(records, LOG_FRAME):  # empties records
+            chunks, more = api.log_after(cursor, window * LOG_FRAME, LOG_FRAME)
+            count = 0
+            last = cursor
+            for i in range(len(chunks)):
+                chunk, chunks[i] = chunks[i], None  # a window is held once: chunk or frame
+                off = 0
+                while off < len(chunk):  # its records: header (type, length, seq), payload, CRC
+                    last = struct.unpack_from("<I", chunk, off + 4)[0]
+                    off += sl.HEADER + (chunk[off + 2] | chunk[off + 3] << 8) + 4
+                    count += 1
                 self._reply(out, m.LOG_DATA, req, chunk)
             self._reply(out, m.LOG_END, req, struct.pack("<IHB", last, count,
                                                          1 if more else 0))

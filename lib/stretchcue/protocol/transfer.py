@@ -105,29 +105,3 @@ class PutReceiver:
         if crc32(data) & 0xFFFFFFFF != crc:
             raise m.ProtocolError(m.BAD_CRC, "routine CRC does not match; send it again")
         return data
-
-
-def pack_records(records: list, limit: int = LOG_FRAME) -> Any:
-    """Yield raw log records grouped into LOG_DATA payloads of at most ``limit`` bytes.
-
-    Each record leaves ``records`` (its slot becomes None) once it is in a
-    payload, so a board holds a log window once while it is framed, not twice.
-    """
-    start = 0
-    size = 0
-    for i in range(len(records)):
-        n = len(records[i])
-        if size and size + n > limit:
-            yield _take(records, start, i)
-            start = i
-            size = 0
-        size += n
-    if size:
-        yield _take(records, start, len(records))
-
-
-def _take(records: list, a: int, b: int) -> bytes:
-    chunk = b"".join(records[a:b])
-    for k in range(a, b):
-        records[k] = None
-    return chunk
