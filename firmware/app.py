@@ -60,11 +60,9 @@ def _session_modules(load: bool) -> None:
 
 def _builtin() -> bytes:
     """The built-in routine's JSON, read only when needed and not kept loaded (2.5 KB)."""
-    import sys
-
     from default_routine import DEFAULT_JSON
 
-    sys.modules.pop("default_routine", None)
+    drop("default_routine")
     return DEFAULT_JSON
 
 
