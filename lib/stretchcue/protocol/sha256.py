@@ -1,4 +1,4 @@
-"""SHA-256 and HMAC-SHA256 from the port's own ``hashlib``, whatever its shape.
+"""SHA-256, HMAC-SHA256 and HKDF-SHA256 from the port's own ``hashlib``, whatever its shape.
 
 No port has ``hmac``, yet pairing and every authenticated frame need HMAC-SHA256.
 ``hashlib`` comes in two shapes: ``hashlib.sha256(data)`` (CPython, MicroPython,
@@ -95,6 +95,24 @@ class Hmac:
 
 def hmac(key: Any, msg: Any, pure: bool = False) -> bytes:
     return Hmac(key, pure).tag(msg)
+
+
+def hkdf(ikm: Any, salt: Any, info: Any, length: int, pure: bool = False) -> bytes:
+    """HKDF-SHA256 (RFC 5869): ``length`` bytes of key from ``ikm``; an empty ``salt``
+    stands for 32 zero bytes, as the RFC says."""
+    if not 0 <= length <= 255 * 32:
+        raise ValueError("HKDF-SHA256 gives at most 8160 bytes")
+    prk = hmac(salt or bytes(32), ikm, pure)
+    mac = Hmac(prk, pure)
+    info = bytes(info)
+    out = b""
+    t = b""
+    i = 1
+    while len(out) < length:
+        t = mac.tag(t + info + bytes((i,)))
+        out += t
+        i += 1
+    return out[:length]
 
 
 def equal(a: Any, b: Any) -> bool:
