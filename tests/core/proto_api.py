@@ -111,33 +111,41 @@ class MemoryDevice:
 class Host:
     """A minimal synchronous host speaking to a DeviceProtocol directly (no radio, no asyncio)."""
 
-    def __init__(self, dev, host_id=b"H" * 16):
+    def __init__(self, dev, host_id=b"H" * 16, name=b"test laptop"):
         from stretchcue.protocol import frame as fr
 
         self.dev = dev
         self.host_id = host_id
+        self.name = name
         self.dec = fr.FrameDecoder()
         self.session = None
         self.key = None
         self.req = 0
+        self.counters = {}  # request id -> the counter it was sealed with
 
-    def send_raw(self, data):
+    def open(self, item):
+        """A reply's plaintext, checked against the counter of the request it answers."""
         from stretchcue.protocol import frame as fr
 
-        out = []
-        for item in self.dec.feed(b"".join(self.dev.receive(data))):
-            if isinstance(item, fr.Frame) and self.session is not None and \
-                    item.flags & fr.SIGNED:
-                item.payload = self.session.open(item)
-            out.append(item)
-        return out
+        if isinstance(item, fr.Frame) and self.session is not None and item.flags & fr.SEALED:
+            item.payload = self.session.open(item, self.counters.get(item.req, 0))
+        return item
+
+    def feed(self, frames):
+        return [self.open(item) for item in self.dec.feed(b"".join(frames))]
+
+    def send_raw(self, data):
+        return self.feed(self.dev.receive(data))
 
     def frame(self, ftype, payload=b""):
         from stretchcue.protocol import frame as fr
 
         self.req = self.req % 255 + 1
         if self.session is not None:
-            return self.session.seal(ftype, self.req, payload)
+            f = self.session.seal(ftype, self.req, payload)
+            self.counters[self.req] = self.session.sent
+            return f
+        self.counters[self.req] = 0
         return fr.encode(ftype, self.req, payload)
 
     def call(self, ftype, payload=b""):
@@ -148,21 +156,37 @@ class Host:
         assert len(replies) == 1, replies
         return replies[0]
 
-    def pair(self, code, typed=None):
-
+    def pair(self, code, typed=None, answer=True):
+        """Pair with the code typed; the person at the device answers ``answer``
+        (None: nobody answers).  The device's PAIR_CONFIRM reply, or None if the
+        host itself found the code wrong."""
         from stretchcue.protocol import pake
 
         sp = pake.Spake2(b"H", typed or code, urandom(32))
-        r = self.one(m.PAIR_START, self.host_id + sp.share())
+        r = self.one(m.PAIR_START, self.host_id + sp.share() + self.name)
         if r.ftype != m.PAIR_REPLY:
             return r
-        mine = sp.finish(r.payload[:256], self.host_id, r.payload[288:])
+        n = pake.SIZE
+        mine = sp.finish(r.payload[:n], self.host_id + self.name, r.payload[n + 32:])
+        self.device_id = bytes(r.payload[n + 32:])
+        wrong = False
         try:
-            sp.check(r.payload[256:288])
+            sp.check(r.payload[n:n + 32])
         except pake.PairError:
+            wrong = True
+        replies = self.call(m.PAIR_CONFIRM, mine)
+        if wrong:
             return None
-        self.key = sp.pair_key
-        return self.one(m.PAIR_CONFIRM, mine)
+        if replies:
+            return replies[0]
+        if answer is None:
+            return None
+        self.dev.window.answer(answer)
+        replies = self.feed(self.dev.tick(self.dev._now))
+        assert len(replies) == 1, replies
+        if replies[0].ftype == m.OK:
+            self.key = sp.pair_key
+        return replies[0]
 
     def auth(self, key=None):
 
@@ -175,7 +199,8 @@ class Host:
             return r
         dn = r.payload[:16]
         auth.check_proof(key, b"D", self.host_id, hn, dn, r.payload[16:])
-        session = auth.Session(key, b"H", hn, dn)
+        dev_id = str(self.dev.api.info()["id"]).encode()
+        session = auth.Session(key, b"H", self.host_id, dev_id, hn, dn)
         raw = self.frame(m.AUTH_PROVE, auth.proof(key, b"H", self.host_id, hn, dn))
         self.session = session
         r = self.send_raw(raw)[0]

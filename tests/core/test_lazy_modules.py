@@ -48,15 +48,18 @@ def test_pairing_code_lives_only_as_long_as_a_pairing():
         r = host.one(m.PAIR_START, host.host_id + sp.share())
         assert r.ftype == m.PAIR_REPLY
         assert not _loaded(PAKE)  # held by this attempt only, not by the import system
-        mine = sp.finish(r.payload[:256], host.host_id, r.payload[288:])
-        sp.check(r.payload[256:288])
-        assert host.one(m.PAIR_CONFIRM, mine).ftype == m.OK
+        n = host_pake.SIZE
+        mine = sp.finish(r.payload[:n], host.host_id, r.payload[n + 32:])
+        sp.check(r.payload[n:n + 32])
+        assert host.call(m.PAIR_CONFIRM, mine) == []  # the device asks the person first
+        dev.window.answer(True)
+        assert host.feed(dev.tick(0))[0].ftype == m.OK
         assert dev._spake is None and not _loaded(PAKE)
         # A wrong code: refused as PAIR_FAILED, and nothing kept either.
         dev.enter_pairing("123456", 0)
         sp = host_pake.Spake2(b"H", "654321", urandom(32))
         r = host.one(m.PAIR_START, host.host_id + sp.share())
-        mine = sp.finish(r.payload[:256], host.host_id, r.payload[288:])
+        mine = sp.finish(r.payload[:n], host.host_id, r.payload[n + 32:])
         r = host.one(m.PAIR_CONFIRM, mine)
         assert r.ftype == m.ERROR and m.load(r.payload)["code"] == m.PAIR_FAILED
         assert dev._spake is None and not _loaded(PAKE)
@@ -110,9 +113,11 @@ def test_text_mode_is_loaded_only_to_answer_a_line():
         api.routines["a"] = b"{}"
         dev = device.DeviceProtocol(api, urandom)
         assert not _loaded("stretchcue.protocol.text")
-        dev.enter_pairing("123456", 0)
-        assert dev.receive(b"unlock 123456\nlist\n") == [b"unlocked: list, start, stop\n",
-                                                         b"routines: 1 a\n"]
+        from stretchcue.protocol import pairing
+
+        code = dev.window.start(pairing.PHONE, 0).encode()
+        assert dev.receive(b"unlock " + code + b"\nlist\n") == [
+            b"unlocked: list, start, stop\n", b"routines: 1 a\n"]
         assert dev.unlocked and not _loaded("stretchcue.protocol.text")
         dev.disconnected()
         assert not dev.unlocked

@@ -54,17 +54,75 @@ def test_pairing_then_auth_gives_access():
     assert dev.authenticated and not dev.pairing
 
 
-def test_wrong_code_fails_and_uses_up_pairing_mode():
+def test_a_wrong_code_gives_nothing_and_the_owner_pairs_with_the_fresh_one():
     api = MemoryDevice()
     dev = DeviceProtocol(api, urandom)
     host = Host(dev)
     dev.enter_pairing("123456", 0)
     assert host.pair("123456", typed="654321") is None
-    assert error_code(host.pair("123456")) == m.NOT_PAIRING  # no second guess
-    assert error_code(host.one(m.PAIR_CONFIRM, b"\x00" * 32)) == m.PAIR_FAILED
-    assert not dev.pairing
-    assert error_code(host.pair("123456")) == m.NOT_PAIRING
+    w = dev.window
+    assert dev.pairing and w.code != "123456"  # still open, a new code on the screen
+    assert host.pair("123456") is None  # the old code is worth nothing now
     assert api.keys == {}
+    assert host.pair(w.code).ftype == m.OK
+    assert api.keys == {host.host_id: host.key} and w.result == "paired"
+
+
+def test_wrong_codes_close_pairing_after_five():
+    from stretchcue.protocol import pairing
+
+    dev = DeviceProtocol(MemoryDevice(), urandom)
+    host = Host(dev)
+    dev.enter_pairing("123456", 0)
+    for _ in range(pairing.TRIES):
+        assert dev.pairing
+        wrong = "%06d" % ((int(dev.window.code) + 1) % 1000000)
+        assert host.pair(dev.window.code, typed=wrong) is None
+    assert not dev.pairing and dev.window.result == "too many wrong codes"
+    assert error_code(host.pair("123456")) == m.NOT_PAIRING
+
+
+def test_a_right_code_still_needs_yes_on_the_device():
+    api = MemoryDevice()
+    dev = DeviceProtocol(api, urandom)
+    host = Host(dev, name=b"Ann's laptop")
+    dev.enter_pairing("123456", 0)
+    assert error_code(host.pair("123456", answer=False)) == m.PAIR_DECLINED
+    assert api.keys == {} and not dev.pairing and dev.window.result == "declined"
+    dev.enter_pairing("123456", 1000)
+    assert host.pair("123456", answer=None) is None  # nobody answers
+    assert dev.window.asking and dev.window.name == "Ann's laptop"
+    late = host.feed(dev.tick(1000 + 120_000))
+    assert error_code(late[0]) == m.PAIR_FAILED and api.keys == {}
+
+
+def test_one_attempt_at_a_time_on_all_links():
+    from stretchcue.protocol import pake
+
+    api = MemoryDevice()
+    ble = DeviceProtocol(api, urandom)
+    usb = DeviceProtocol(api, urandom, ble.window)  # links share one window
+    phone, laptop = Host(ble, b"P" * 16), Host(usb)
+    code = ble.enter_pairing(None, 0)
+    sp = pake.Spake2(b"H", code, urandom(32))
+    assert phone.one(m.PAIR_START, phone.host_id + sp.share()).ftype == m.PAIR_REPLY
+    assert error_code(laptop.pair(code)) == m.NOT_PAIRING  # held by the first attempt
+    ble.disconnected()  # an abandoned attempt counts as a wrong guess
+    assert ble.window.code != code and usb.pairing
+    assert laptop.pair(ble.window.code).ftype == m.OK
+
+
+def test_a_stalled_attempt_ends_and_frees_the_window():
+    from stretchcue.protocol import pairing, pake
+
+    dev = DeviceProtocol(MemoryDevice(), urandom)
+    host = Host(dev)
+    code = dev.enter_pairing(None, 0)
+    sp = pake.Spake2(b"H", code, urandom(32))
+    assert host.one(m.PAIR_START, host.host_id + sp.share()).ftype == m.PAIR_REPLY
+    dev.tick(pairing.ATTEMPT_MS)
+    assert dev.window.owner is None and dev.window.code != code and dev._spake is None
+    assert host.pair(dev.window.code).ftype == m.OK
 
 
 def test_pairing_needs_the_gesture_and_expires():
@@ -124,21 +182,68 @@ def test_replayed_frame_is_rejected_without_effect():
     assert api.clock == 0
 
 
-def test_forged_or_altered_frame_is_rejected():
-    api, dev, host = paired()
-    raw = bytearray(host.frame(m.ROUTINE_DELETE, b"abc"))
-    api.routines["abd"] = b"{}"
-    raw[8 + 2] = ord("d")  # change the name, then fix the CRC so only the tag can tell
-    body = bytes(raw[:-4])
+def _refix_crc(raw):
     import struct
     from binascii import crc32
 
-    forged = body + struct.pack("<I", crc32(body) & 0xFFFFFFFF)
-    assert error_code(host.send_raw(forged)[0]) == m.AUTH_FAILED
-    assert "abd" in api.routines
-    unsigned = fr.encode(m.ROUTINE_DELETE, 9, b"abd")
-    assert error_code(host.send_raw(unsigned)[0]) == m.AUTH_FAILED
-    assert "abd" in api.routines
+    body = bytes(raw[:-4])
+    return body + struct.pack("<I", crc32(body) & 0xFFFFFFFF)
+
+
+def test_an_altered_frame_is_refused_with_one_generic_error_and_ends_the_session():
+    api, dev, host = paired()
+    api.routines["abd"] = b"{}"
+    answers = []
+    for where in (8, 12, -5):  # the counter, the ciphertext, the tag
+        raw = bytearray(host.frame(m.ROUTINE_DELETE, b"abd"))
+        raw[where] ^= 0x01  # then fix the CRC, so only the seal can tell
+        reply = host.send_raw(_refix_crc(raw))[0]
+        assert not reply.flags & fr.SEALED and error_code(reply) == m.AUTH_FAILED
+        answers.append(reply.payload)
+        assert not dev.authenticated and "abd" in api.routines
+        host.session = None
+        assert host.auth().ftype == m.OK
+    assert answers[0] == answers[1] == answers[2]  # nothing says which check failed
+    unsealed = fr.encode(m.ROUTINE_DELETE, 9, b"abd")
+    assert error_code(host.send_raw(unsealed)[0]) == m.AUTH_FAILED
+    assert "abd" in api.routines and not dev.authenticated
+
+
+def test_every_frame_after_authentication_is_encrypted_both_ways():
+    import struct
+
+    api, dev, host = paired()
+    api.routines["secret-stretch"] = b"{}"
+    api.add_records(3)
+    wire = []
+    for ftype, payload in ((m.ROUTINE_LIST, b""), (m.LOG_READ, struct.pack("<IB", 0, 4))):
+        out = host.frame(ftype, payload)
+        back = dev.receive(out)
+        wire.append(out + b"".join(back))
+        assert all(f.ftype != m.ERROR for f in host.feed(back))
+    capture = b"".join(wire)
+    for clear in (b"secret-stretch", b"Lower back", b"sc-0001", b"selected"):
+        assert clear not in capture
+
+
+def test_a_reply_is_bound_to_the_request_it_answers():
+    api, dev, host = paired()
+    frame = host.frame(m.ROUTINE_LIST)
+    (reply,) = fr.FrameDecoder().feed(b"".join(dev.receive(frame)))
+    try:
+        host.session.open(reply, host.counters[reply.req] + 1)  # as if for another request
+    except auth.AuthError:
+        pass
+    else:
+        raise AssertionError("a reply opened against another request's counter")
+    assert host.session.open(reply, host.counters[reply.req])
+
+
+def test_a_device_frame_reflected_back_is_refused():
+    api, dev, host = paired()
+    (reply,) = fr.FrameDecoder().feed(b"".join(dev.receive(host.frame(m.ROUTINE_LIST))))
+    assert error_code(host.send_raw(fr.encode(reply.ftype & 0x7F, reply.req, reply.payload,
+                                              fr.SEALED))[0]) == m.AUTH_FAILED
 
 
 def test_session_ends_on_disconnect():
@@ -155,11 +260,3 @@ def test_forget_removes_the_key():
     assert api.keys == {}
     host.session = None
     assert error_code(host.auth()) == m.NOT_PAIRED
-
-
-def test_poly1305_rfc8439_vector():
-    from stretchcue.protocol import poly1305
-
-    key = bytes.fromhex("85d6be7857556d337f4452fe42d506a80103808afb0db2fd4abff6af4149f51b")
-    tag = poly1305.mac(poly1305.clamp(key[:16]), key[16:], b"Cryptographic Forum Research Group")
-    assert tag == bytes.fromhex("a8061dc1305136c6c22b8baf0c0127a9")

@@ -208,8 +208,10 @@ def test_set_clock():
 def test_info_works_without_auth_and_reports_state():
     dev = DeviceProtocol(MemoryDevice(), urandom)
     info = m.load(Host(dev).one(m.HELLO).payload)
-    assert info["proto"] == 1 and info["id"] == "sc-0001" and info["state"] == "idle"
-    assert info["authenticated"] is False
+    assert info["proto"] == 2 and info["id"] == "sc-0001" and info["state"] == "idle"
+    dev.enter_pairing("123456", 0)
+    info = m.load(Host(dev).one(m.HELLO).payload)
+    assert "pairing" not in info and "authenticated" not in info  # says nothing to strangers
 
 
 def test_text_mode_help_status_and_refusals():
@@ -224,19 +226,27 @@ def test_text_mode_help_status_and_refusals():
     assert api.busy is False and api.routines == {}
 
 
-def test_text_unlock_needs_the_shown_code_and_allows_one_guess():
+def test_text_unlock_needs_the_phone_code_and_a_wrong_guess_shows_a_new_one():
+    from stretchcue.protocol import pairing
+
     api = MemoryDevice()
     api.routines = {"desk-break": b"{}", "lower-back": b"{}"}
     api.selected = "lower-back"
     dev = DeviceProtocol(api, urandom)
-    assert dev.receive(b"unlock 123456\n")[0].startswith(b"error:")  # no code shown
-    dev.enter_pairing("123456", 0)
-    assert dev.receive(b"unlock 123457\n")[0].startswith(b"error:")
-    assert not dev.pairing  # the wrong guess used the code up
-    assert dev.receive(b"unlock 123456\n")[0].startswith(b"error:")
+    assert dev.receive(b"unlock 123456\n")[0].startswith(b"error: no phone code")
+    laptop = dev.enter_pairing("123456", 0)
+    assert dev.receive(b"unlock " + laptop.encode() + b"\n")[0].startswith(
+        b"error: no phone code")  # the laptop's pairing code never unlocks text mode
+    w = dev.window
+    first = w.start(pairing.PHONE, 0)
+    wrong = "%06d" % ((int(first) + 1) % 1000000)
+    assert dev.receive(b"unlock " + wrong.encode() + b"\n")[0].startswith(b"error: wrong")
+    assert w.kind == pairing.PHONE and w.code != first  # still open, with a fresh code
+    assert dev.receive(b"unlock " + first.encode() + b"\n")[0].startswith(b"error:")
     assert dev.receive(b"list\n")[0].startswith(b"error:")
-    dev.enter_pairing("654321", 0)
-    assert dev.receive(b"unlock 654321\n") == [b"unlocked: list, start, stop\n"]
+    assert dev.receive(b"unlock " + w.code.encode() + b"\n") == [
+        b"unlocked: list, start, stop\n"]
+    assert not w.open and w.result == "unlocked"
     assert dev.receive(b"list\n") == [b"routines: 1 desk-break, 2 lower-back*\n"]
     assert dev.receive(b"start 3\n")[0].startswith(b"error: no routine number 3")
     assert dev.receive(b"START 1\n") == [b"started: desk-break\n"]
@@ -262,16 +272,15 @@ def test_a_new_host_starts_over_even_if_the_link_missed_the_disconnect():
     api, dev, first = paired()
     second = Host(dev)  # same device, no disconnected() in between
     hello = second.one(m.HELLO)
-    assert hello.flags & fr.SIGNED == 0 and m.load(hello.payload)["authenticated"] is True
+    assert hello.flags & fr.SEALED == 0 and m.load(hello.payload)["state"] == "idle"
     assert second.auth(first.key).ftype == m.OK
     assert second.one(m.ROUTINE_LIST).ftype == m.ROUTINES
-    stale = first.frame(m.ROUTINE_LIST)  # the old session is over
+    stale = first.frame(m.ROUTINE_LIST)  # sealed for the old session
     (reply,) = fr.FrameDecoder().feed(b"".join(dev.receive(stale)))
-    assert reply.ftype == m.ERROR  # signed for the stale session, so not readable here:
-    assert m.load(reply.payload[:-12])["code"] == m.AUTH_FAILED  # cut its 12-byte trailer
-    stranger = Host(dev, b"S" * 16)
-    assert error_code(stranger.one(m.ROUTINE_DELETE, b"x")) == m.AUTH_FAILED  # unsigned
-    assert second.one(m.ROUTINE_LIST).ftype == m.ROUTINES  # and the session stands
+    assert reply.ftype == m.ERROR and not reply.flags & fr.SEALED
+    assert m.load(reply.payload)["code"] == m.AUTH_FAILED
+    assert not dev.authenticated  # any frame that fails its checks ends the session
+    assert error_code(second.one(m.ROUTINE_LIST)) == m.NOT_PAIRED
 
 
 def test_a_log_read_during_a_session_sends_one_frame_per_request():

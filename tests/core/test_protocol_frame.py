@@ -3,7 +3,7 @@
 from stretchcue.protocol import frame as fr
 
 FRAMES = [fr.encode(0x01, 1), fr.encode(0x0C, 2, bytes(range(256)) * 2),
-          fr.encode(0x87, 3, b"\xa5" * 40), fr.encode(0xFF, 255, b"x", fr.SIGNED)]
+          fr.encode(0x87, 3, b"\xa5" * 40), fr.encode(0xFF, 255, b"x", fr.SEALED)]
 STREAM = b"".join(FRAMES)
 
 
@@ -17,7 +17,7 @@ def _feed_in_pieces(data, size):
 
 def _same(frames):
     assert [(f.ftype, f.req, f.flags) for f in frames] == \
-        [(0x01, 1, 0), (0x0C, 2, 0), (0x87, 3, 0), (0xFF, 255, fr.SIGNED)]
+        [(0x01, 1, 0), (0x0C, 2, 0), (0x87, 3, 0), (0xFF, 255, fr.SEALED)]
     assert frames[1].payload == bytes(range(256)) * 2
     assert frames[2].payload == b"\xa5" * 40
 

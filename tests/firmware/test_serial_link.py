@@ -66,7 +66,7 @@ class UsbHost(Host):
         self.port.sent.clear()
         out = []
         for item in self.dec.feed(got):
-            if isinstance(item, fr.Frame) and self.session is not None and item.flags & fr.SIGNED:
+            if isinstance(item, fr.Frame) and self.session is not None and item.flags & fr.SEALED:
                 item.payload = self.session.open(item)
             out.append(item)
         return out
@@ -149,7 +149,7 @@ def test_a_close_and_reopen_between_two_polls_starts_a_fresh_session():
     assert first.auth().ftype == m.OK and proto.authenticated
     second = UsbHost(link, port)
     second.now = first.now
-    assert second.one(m.HELLO).flags & fr.SIGNED == 0  # an answer the new host can read
+    assert second.one(m.HELLO).flags & fr.SEALED == 0  # an answer the new host can read
     assert second.auth(first.key).ftype == m.OK
     assert second.one(m.ROUTINE_LIST).ftype == m.ROUTINES
     # Without the HELLO a fresh AUTH_BEGIN alone also starts over.

@@ -24,7 +24,7 @@ def _snapshot(api, dev):
 def _valid_frames(rng):
     types = list(range(0x01, 0x11)) + [0x80, 0x81, 0xFF, 0x42]
     return fr.encode(rng.choice(types), rng.randrange(256), rng.randbytes(rng.randrange(40)),
-                     rng.choice((0, 0, fr.SIGNED)), rng.choice((1, 1, 1, 2)))
+                     rng.choice((0, 0, fr.SEALED)), rng.choice((1, 1, 1, 2)))
 
 
 def _mutate(rng, data):

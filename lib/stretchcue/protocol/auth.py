@@ -1,22 +1,28 @@
-"""Proving the pairing key on each connection, then signing every frame.
+"""Proving the pairing key on each connection, then encrypting every frame.
 
 A paired host and device share a 32-byte key.  On connecting, each proves it
 holds the key by an HMAC over both sides' fresh nonces (so an old answer is
-worthless), and both derive a session key from the same nonces.  From then on
-each binary frame carries a counter and an 8-byte tag over its header,
-payload and counter: a frame an attacker forged, altered or replays (same or
-older counter, or from another connection) is rejected.  Eight bytes is plenty
-for tags checked online over a link that carries a few thousand frames.  The
-tag is Poly1305 with a per-frame pad (see ``poly1305``): HMAC-SHA256 over whole
-frames would cost the board half a second each.
+worthless).  Both then derive four keys with HKDF-SHA256 (RFC 5869) from the
+pairing key, salted with both nonces and bound to both ids and the protocol
+version: an AES-128 key and an HMAC key for each direction.
+
+Every frame after that is sealed: its payload becomes ``counter u32 |
+AES-128-CTR ciphertext | 16-byte tag``, the tag an HMAC-SHA256 over the
+frame's header, the counter, the counter of the request it answers, and the
+ciphertext (encrypt-then-MAC).  The counter is the first 4 bytes of the CTR
+nonce and grows with every frame, so no keystream is used twice.  A receiver
+checks the counter first, then the tag in constant time, and only then
+decrypts; any failure is one and the same error, and ends the session.
+Binding the request's counter into a reply's tag ties each answer to its
+question, not only to an 8-bit request id.  See docs/security.md.
 """
 
 from __future__ import annotations
 
 import struct
 
+from stretchcue.protocol import aes
 from stretchcue.protocol import frame as fr
-from stretchcue.protocol import poly1305
 from stretchcue.protocol import sha256 as _sha
 
 try:
@@ -31,12 +37,15 @@ except ImportError:
 
 NONCE = const(16)
 ID_BYTES = const(16)
-TAG = const(8)
-TRAILER = const(12)  # counter u32 + tag
+PROOF = const(32)
+TAG = const(16)
+TRAILER = const(20)  # counter u32 + tag
+KEYS_LABEL = b"stretchcue v2 keys "
+_ZEROS = bytes(12)
 
 
 class AuthError(ValueError):
-    """A proof, tag or counter did not check out."""
+    """A proof, tag or counter did not check out (deliberately not saying which)."""
 
 
 def proof(key: bytes, role: bytes, host_id: bytes, host_nonce: bytes, dev_nonce: bytes) -> bytes:
@@ -49,55 +58,49 @@ def check_proof(key: bytes, role: bytes, host_id: bytes, host_nonce: bytes, dev_
         raise AuthError("key proof did not match")
 
 
-class Session:
-    """Signs outgoing and checks incoming frames after a successful challenge-response.
+def session_keys(key: bytes, host_id: bytes, device_id: bytes, host_nonce: bytes,
+                 dev_nonce: bytes) -> bytes:
+    """96 bytes: host-to-device AES key 16, HMAC key 32, then the same device-to-host."""
+    return _sha.hkdf(key, host_nonce + dev_nonce, KEYS_LABEL + host_id + device_id, 96)
 
-    ``role`` is this side (b"H" or b"D"); the direction is part of every tag,
-    so a frame cannot be reflected back at its sender.
+
+class Session:
+    """Seals outgoing and opens incoming frames after a successful challenge-response.
+
+    ``role`` is this side (b"H" or b"D"); each direction has its own keys, so a
+    frame cannot be reflected back at its sender.  ``seen`` is the counter of
+    the last frame accepted: the one a reply to it passes as ``answers``.
     """
 
-    def __init__(self, key: bytes, role: bytes, host_nonce: bytes, dev_nonce: bytes) -> None:
-        self._prf = _sha.Hmac(_sha.hmac(key, b"stretchcue session " + host_nonce + dev_nonce))
-        self._r = poly1305.clamp(self._prf.tag(b"poly1305 r")[:16])
-        self._pads: dict = {}  # direction -> (counter // 2, 32 bytes: the pads of two frames)
-        self._role = role
-        self._peer = b"D" if role == b"H" else b"H"
-        self._sent = 0
-        self._seen = 0
+    def __init__(self, key: bytes, role: bytes, host_id: bytes, device_id: bytes,
+                 host_nonce: bytes, dev_nonce: bytes) -> None:
+        k = session_keys(key, host_id, device_id, host_nonce, dev_nonce)
+        to_dev = (k[:16], _sha.Hmac(k[16:48]))
+        to_host = (k[48:64], _sha.Hmac(k[64:96]))
+        self._out, self._in = (to_dev, to_host) if role == b"H" else (to_host, to_dev)
+        self.sent = 0
+        self.seen = 0
 
-    def _pad(self, direction: bytes, counter: bytes) -> bytes:
-        """Frame ``counter``'s one-time pad: half of one HMAC, so one HMAC per two frames."""
-        (n,) = struct.unpack("<I", counter)
-        got = self._pads.get(direction)
-        if got is None or got[0] != n >> 1:
-            got = (n >> 1, self._prf.tag(b"pad " + direction + struct.pack("<I", n >> 1)))
-            self._pads[direction] = got
-        half = (n & 1) * 16
-        return got[1][half:half + 16]
+    def seal(self, ftype: int, req: int, payload: Any = b"", answers: int = 0) -> bytes:
+        """A whole sealed frame; ``answers`` is the counter of the request it replies to."""
+        self.sent += 1
+        ctr = struct.pack("<I", self.sent)
+        header = bytes((fr.VERSION, ftype, req & 0xFF, fr.SEALED))
+        body = aes.ctr(self._out[0], ctr + _ZEROS, payload)
+        tag = self._out[1].tag(header + ctr + struct.pack("<I", answers) + body)
+        return fr.encode(ftype, req, ctr + body + tag[:TAG], fr.SEALED)
 
-    def _tag(self, direction: bytes, header: bytes, payload: Any, counter: bytes) -> bytes:
-        msg = direction + header + bytes(payload) + counter
-        return poly1305.mac(self._r, self._pad(direction, counter), msg)[:TAG]
-
-    def seal(self, ftype: int, req: int, payload: Any = b"") -> bytes:
-        """A whole signed frame."""
-        self._sent += 1
-        ctr = struct.pack("<I", self._sent)
-        header = bytes((fr.VERSION, ftype, req & 0xFF, fr.SIGNED))
-        tag = self._tag(self._role, header, payload, ctr)
-        return fr.encode(ftype, req, bytes(payload) + ctr + tag, fr.SIGNED)
-
-    def open(self, f: fr.Frame) -> bytes:
-        """The payload of a signed frame from the peer; AuthError if forged or replayed."""
+    def open(self, f: fr.Frame, answers: int = 0) -> bytes:
+        """The plaintext of a sealed frame from the peer; AuthError otherwise."""
         p = f.payload
-        if not f.flags & fr.SIGNED or len(p) < TRAILER:
-            raise AuthError("frame is not signed")
-        body = p[:-TRAILER]
-        ctr = p[-TRAILER:-TAG]
-        if not _sha.equal(p[-TAG:], self._tag(self._peer, f.header(), body, ctr)):
-            raise AuthError("frame tag is wrong")
-        (n,) = struct.unpack("<I", ctr)
-        if n <= self._seen:
-            raise AuthError("frame was replayed")
-        self._seen = n
-        return bytes(body)
+        if not f.flags & fr.SEALED or len(p) < TRAILER:
+            raise AuthError("frame rejected")
+        (n,) = struct.unpack_from("<I", p, 0)
+        if n <= self.seen:
+            raise AuthError("frame rejected")
+        body = p[4:-TAG]
+        tag = self._in[1].tag(f.header() + p[:4] + struct.pack("<I", answers) + body)
+        if not _sha.equal(tag[:TAG], p[-TAG:]):
+            raise AuthError("frame rejected")
+        self.seen = n
+        return aes.ctr(self._in[0], p[:4] + _ZEROS, body)

@@ -21,9 +21,11 @@ through ``api``, an object the firmware (or a test) provides::
 
 Any of them may raise ``messages.ProtocolError`` to refuse with a code.
 
-Pairing (``pake``: the SPAKE2 code and its 2048-bit group) is imported only for a
-PAIR_START and lives only as long as that attempt; a board that is not pairing
-never holds it.  Text mode (``text``) is imported for each line typed.
+Pairing state is a ``pairing.Window`` shared by every link's protocol, so a
+code is tried once, on whichever link asks first.  Pairing's SPAKE2
+(``pake``) is imported only for a PAIR_START and lives only as long as that
+attempt; a board that is not pairing never holds it.  Text mode (``text``)
+is imported for each line typed.
 """
 
 from __future__ import annotations
@@ -31,14 +33,13 @@ from __future__ import annotations
 import struct
 from binascii import crc32
 
-from adafruit_ticks import ticks_diff
-
 from stretchcue import drop
 from stretchcue import routine as rt
 from stretchcue import sessionlog as sl
 from stretchcue.protocol import auth
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
+from stretchcue.protocol import pairing as pw
 from stretchcue.protocol.transfer import (
     CHUNK,
     LOG_FRAME,
@@ -57,9 +58,10 @@ except ImportError:
     def const(x: int) -> int:  # type: ignore[misc]
         return x
 
-PAIRING_MS = const(120_000)
-_SHARE = const(256)  # pake.SIZE: bytes in a SPAKE2 share
+_SHARE = const(32)  # pake.SIZE: bytes in a SPAKE2 share
 _SECRET = const(32)  # pake.SECRET_BYTES
+_CONFIRM = const(32)
+_NAME_MAX = const(24)  # bytes of a host's name in PAIR_START
 _OPEN = (m.HELLO, m.STATUS, m.PAIR_START, m.PAIR_CONFIRM, m.AUTH_BEGIN, m.AUTH_PROVE)
 _RESTART = (m.AUTH_BEGIN, m.PAIR_START)  # how every connection of the tool begins
 _BUSY_REFUSED = (m.PUT_BEGIN, m.PUT_COMMIT, m.ROUTINE_SELECT, m.ROUTINE_DELETE)
@@ -71,23 +73,34 @@ def _urandom(n: int) -> bytes:
     return os.urandom(n)
 
 
-class DeviceProtocol:
-    """One instance per device; survives connections (``disconnected()`` between them)."""
+def host_name(raw: Any) -> str:
+    """A host's name as the device shows it: printable ASCII, at most 16 characters."""
+    name = "".join(chr(b) if 32 <= b < 127 else "?" for b in bytes(raw)[:_NAME_MAX])
+    return name[:16].strip() or "a computer"
 
-    def __init__(self, api: Any, rand: Any = None) -> None:
+
+class DeviceProtocol:
+    """One instance per link; survives connections (``disconnected()`` between them).
+
+    ``window`` is the pairing window all links share (one is made if not given).
+    """
+
+    def __init__(self, api: Any, rand: Any = None, window: Any = None) -> None:
         self.api = api
         self._rand = rand or _urandom
+        self.window = window if window is not None else pw.Window(self._rand)
         self._dec = fr.FrameDecoder()
         self._put = PutReceiver()
-        self._code = ""
-        self._pair_since = 0
         self._spake: Any = None
+        self._asking: Any = None  # (request id, host id, key) while the person is asked
+        self._name = ""
+        self._now = 0
         self._host_id = b""
         self._nonces: Any = None
         self.session: Any = None
         self.paired_host = b""  # set when a pairing completes, for the firmware's screen
-        self.unlocked = False  # text mode: the shown code was typed on this connection
-        self._signed = False
+        self.unlocked = False  # text mode: the phone code was typed on this connection
+        self._sealed = False
 
     @property
     def authenticated(self) -> bool:
@@ -95,35 +108,70 @@ class DeviceProtocol:
 
     @property
     def pairing(self) -> bool:
-        return bool(self._code)
+        return self.window.kind == pw.LAPTOP
 
     @property
     def resumable(self) -> bool:
-        """Holds what a later connection takes up: a half-done upload, or open pairing."""
-        return self._put.active or bool(self._code)
+        """Holds what a later pass needs: a half-done upload, or a pairing attempt."""
+        return self._put.active or self._spake is not None or self._asking is not None
 
-    def enter_pairing(self, code: str, now_ms: int = 0) -> None:
-        """The button gesture: accept one PAIR_START with ``code`` for two minutes."""
-        if len(code) != 6 or not code.isdigit():
+    def enter_pairing(self, code: Any = None, now_ms: int = 0) -> str:
+        """The button gesture: open the shared window for a laptop; returns its code.
+
+        ``code`` fixes the code (tests); otherwise a random one is drawn.
+        """
+        if code is not None and (len(code) != 6 or not code.isdigit()):
             raise ValueError("the pairing code is 6 digits")
-        self._code = code
-        self._pair_since = now_ms
-        self._spake = None
+        c = self.window.start(pw.LAPTOP, now_ms)
+        if code is not None:
+            self.window.code = c = code
+        return c
 
     def leave_pairing(self) -> None:
-        self._code = ""
+        if self.window.open:
+            self.window.close("cancelled")
         self._spake = None
 
-    def tick(self, now_ms: int) -> None:
-        if self._code and ticks_diff(now_ms, self._pair_since) >= PAIRING_MS:
-            self.leave_pairing()
+    def tick(self, now_ms: int) -> list:
+        """Timeouts, and the reply to PAIR_CONFIRM once the person has answered."""
+        w = self.window
+        self._now = now_ms
+        w.tick(now_ms)
+        out: list = []
+        if self._spake is not None and w.owner is not self:
+            self._spake = None  # the attempt timed out or the window closed
+        asking = self._asking
+        if asking is not None:
+            req, host_id, key = asking
+            if w.owner is self and w.reply:
+                self._asking = None
+                if w.reply == pw.YES:
+                    self.api.key_put(host_id, key)
+                    self.paired_host = host_id
+                    w.close("paired")
+                    out.append(fr.encode(m.OK, req))
+                else:
+                    w.close("declined")
+                    out.append(fr.encode(m.ERROR, req, m.error_payload(
+                        m.PAIR_DECLINED, "pairing was declined on the device")))
+            elif w.owner is not self:
+                self._asking = None
+                out.append(fr.encode(m.ERROR, req, m.error_payload(
+                    m.PAIR_FAILED, "pairing was not confirmed on the device in time")))
+        return out
 
     def disconnected(self) -> None:
         """The link dropped: forget the connection, keep a half-done upload for resuming."""
         self._dec.reset()
         self._new_connection()
-        if self._spake is not None:
-            self.leave_pairing()
+        w = self.window
+        if w.owner is self:
+            if self._asking is not None:
+                w.close("ended")
+            else:
+                w.failed(self)
+        self._spake = None
+        self._asking = None
 
     def _new_connection(self) -> None:
         self.session = None
@@ -132,10 +180,16 @@ class DeviceProtocol:
         self.unlocked = False
 
     def unlock_text(self, code: str) -> bool:
-        """Text mode's proof of holding the device: the shown code, one guess."""
-        ok = bool(self._code) and self._spake is None and code == self._code
-        self.leave_pairing()
-        return ok
+        """Text mode's proof of holding the device: the phone code, one guess per code."""
+        w = self.window
+        shown = w.take(self, pw.PHONE, 0)
+        if not shown:
+            return False
+        if code != shown:
+            w.failed()
+            return False
+        w.close("unlocked")
+        return True
 
     def receive(self, data: Any) -> list:
         out: list = []
@@ -152,33 +206,41 @@ class DeviceProtocol:
         return out
 
     def _reply(self, out: list, ftype: int, req: int, payload: Any = b"") -> None:
-        if self.session is not None and self._signed:
-            out.append(self.session.seal(ftype, req, payload))
+        s = self.session
+        if s is not None and self._sealed:
+            out.append(s.seal(ftype, req, payload, s.seen))
         else:
             out.append(fr.encode(ftype, req, payload))
 
     def _frame(self, f: fr.Frame, out: list) -> None:
+        self._sealed = False
         try:
             if f.version != fr.VERSION:
                 raise m.ProtocolError(m.BAD_VERSION, "protocol version %d; this device speaks %d"
                                       % (f.version, fr.VERSION))
             payload = f.payload
-            self._signed = bool(f.flags & fr.SIGNED)  # answer in kind
-            if self.session is not None and self._signed:
+            if f.flags & fr.SEALED:
+                if self.session is None:
+                    raise m.ProtocolError(m.NOT_PAIRED, "sealed frame without a session; "
+                                          "authenticate first")
                 try:
                     payload = self.session.open(f)
-                except auth.AuthError as e:
-                    raise m.ProtocolError(m.AUTH_FAILED, str(e)) from None
-            elif self._signed:
-                raise m.ProtocolError(m.NOT_PAIRED, "signed frame without a session")
+                except auth.AuthError:
+                    self.session = None
+                    raise m.ProtocolError(m.AUTH_FAILED, "frame rejected; session ended") \
+                        from None
+                self._sealed = True
             elif self.session is not None and f.ftype in _RESTART:
                 # A link can miss a disconnect (a USB port closed and reopened
                 # between two loop passes): a new host starts over here.
                 self._new_connection()
             elif self.session is not None and f.ftype not in (m.HELLO, m.STATUS):
-                raise m.ProtocolError(m.AUTH_FAILED, "frame is not signed")
+                self.session = None
+                raise m.ProtocolError(m.AUTH_FAILED, "frame rejected; session ended")
             elif f.ftype not in _OPEN:
                 raise m.ProtocolError(m.NOT_PAIRED, "pair and authenticate first")
+            if f.req == 0:
+                raise m.ProtocolError(m.BAD_REQUEST, "request id 0 is reserved; use 1-255")
             if self.api.busy and f.ftype in _BUSY_REFUSED:
                 raise m.ProtocolError(m.BUSY, "device busy running a session")
             self._dispatch(f.ftype, f.req, payload, out)
@@ -193,8 +255,6 @@ class DeviceProtocol:
             info = dict(api.info())
             info["proto"] = m.PROTOCOL
             info["state"] = "running" if api.busy else "idle"
-            info["pairing"] = self.pairing
-            info["authenticated"] = self.authenticated
             self._reply(out, m.INFO, req, m.dump(info))
         elif t == m.STATUS:
             self._reply(out, m.STATE, req, m.dump({"state": "running" if api.busy else "idle"}))
@@ -273,35 +333,41 @@ class DeviceProtocol:
                                             "crc": crc32(data) & 0xFFFFFFFF}))
 
     def _pair_start(self, req: int, p: bytes, out: list) -> None:
-        if not self._code or self._spake is not None:
-            raise m.ProtocolError(m.NOT_PAIRING, "press the pairing gesture on the device first")
-        if len(p) != auth.ID_BYTES + _SHARE:
-            raise m.ProtocolError(m.BAD_REQUEST, "PAIR_START needs host id and share")
+        if len(p) < auth.ID_BYTES + _SHARE or len(p) > auth.ID_BYTES + _SHARE + _NAME_MAX:
+            raise m.ProtocolError(m.BAD_REQUEST, "PAIR_START needs host id, share and name")
+        code = self.window.take(self, pw.LAPTOP, self._now)
+        if not code:
+            raise m.ProtocolError(m.NOT_PAIRING, "hold B on the device's menu to pair first")
         self._host_id = bytes(p[:auth.ID_BYTES])
+        self._name = host_name(p[auth.ID_BYTES + _SHARE:])
         from stretchcue.protocol import pake
 
         drop("stretchcue.protocol.pake")  # kept alive by this attempt's Spake2 only
-        self._spake = pake.Spake2(b"D", self._code, self._rand(_SECRET))
+        self._spake = sp = pake.Spake2(b"D", code, self._rand(_SECRET))
         dev_id = str(self.api.info().get("id", "")).encode()
         try:
-            tag = self._spake.finish(p[auth.ID_BYTES:], self._host_id, dev_id)
+            tag = sp.finish(p[auth.ID_BYTES:auth.ID_BYTES + _SHARE],
+                            self._host_id + bytes(p[auth.ID_BYTES + _SHARE:]), dev_id)
         except pake.PairError as e:
-            self.leave_pairing()
+            self._spake = None
+            self.window.failed(self)
             raise m.ProtocolError(m.PAIR_FAILED, str(e)) from None
-        self._reply(out, m.PAIR_REPLY, req, self._spake.share() + tag + dev_id)
+        self._reply(out, m.PAIR_REPLY, req, sp.share() + tag + dev_id)
 
     def _pair_confirm(self, req: int, p: bytes, out: list) -> None:
         sp = self._spake
-        if sp is None:
+        w = self.window
+        if sp is None or w.owner is not self or self._asking is not None:
             raise m.ProtocolError(m.NOT_PAIRING, "no pairing in progress")
-        self.leave_pairing()  # one attempt per code, whatever the outcome
+        self._spake = None
         try:
             sp.check(p)
-        except ValueError as e:  # pake.PairError
-            raise m.ProtocolError(m.PAIR_FAILED, str(e)) from None
-        self.api.key_put(self._host_id, sp.pair_key)
-        self.paired_host = self._host_id
-        self._reply(out, m.OK, req)
+        except ValueError:  # pake.PairError
+            w.failed(self)
+            raise m.ProtocolError(m.PAIR_FAILED, "wrong code; the device shows a new one" if
+                                  w.open else "wrong code; pairing closed") from None
+        self._asking = (req, self._host_id, sp.pair_key)
+        w.ask(self, self._name, self._now)  # the answer goes out from tick()
 
     def _auth_begin(self, req: int, p: bytes, out: list) -> None:
         if len(p) != auth.ID_BYTES + auth.NONCE:
@@ -319,10 +385,11 @@ class DeviceProtocol:
 
     def _auth_prove(self, req: int, p: bytes, out: list) -> None:
         if self._nonces is None:
-            raise m.ProtocolError(m.AUTH_FAILED, "no challenge outstanding")
+            raise m.ProtocolError(m.AUTH_FAILED, "no challenge outstanding; send AUTH_BEGIN")
         key, hn, dn = self._nonces
         self._nonces = None
         auth.check_proof(key, b"H", self._host_id, hn, dn, p)
-        self.session = auth.Session(key, b"D", hn, dn)
-        self._signed = True
+        dev_id = str(self.api.info().get("id", "")).encode()
+        self.session = auth.Session(key, b"D", self._host_id, dev_id, hn, dn)
+        self._sealed = True
         self._reply(out, m.OK, req)

@@ -31,14 +31,14 @@ except ImportError:
         return x
 
 START = const(0xA5)
-VERSION = const(1)
+VERSION = const(2)
 HEADER = const(7)  # start, length, version, type, request id, flags
 OVERHEAD = const(11)
 MAX_PAYLOAD = const(512)
 MAX_FRAME = const(523)
 MAX_LINE = const(80)
 
-SIGNED = const(0x01)  # payload ends with counter u32 + 8-byte tag (see auth)
+SEALED = const(0x01)  # payload is counter u32 | ciphertext | 16-byte tag (see auth)
 
 
 class Frame:

@@ -22,15 +22,15 @@ except ImportError:
     def const(x: int) -> int:  # type: ignore[misc]
         return x
 
-PROTOCOL = const(1)
+PROTOCOL = const(2)
 
 # Requests (host -> device).
 HELLO = const(0x01)  # -> INFO
 STATUS = const(0x02)  # -> STATE
-PAIR_START = const(0x03)  # host id 16 | X -> PAIR_REPLY
-PAIR_CONFIRM = const(0x04)  # host confirm 32 -> OK
+PAIR_START = const(0x03)  # host id 16 | share 32 | name -> PAIR_REPLY
+PAIR_CONFIRM = const(0x04)  # host confirm 32 -> OK once the person says yes
 AUTH_BEGIN = const(0x05)  # host id 16 | host nonce 16 -> AUTH_CHALLENGE
-AUTH_PROVE = const(0x06)  # host proof 32 -> OK (signed)
+AUTH_PROVE = const(0x06)  # host proof 32 (in clear) -> OK (sealed)
 SET_CLOCK = const(0x07)  # epoch_s u32 -> OK
 ROUTINE_LIST = const(0x08)  # -> ROUTINES
 ROUTINE_SELECT = const(0x09)  # name -> OK
@@ -46,7 +46,7 @@ FORGET = const(0x10)  # -> OK; the device drops this host's key
 OK = const(0x80)
 INFO = const(0x81)
 STATE = const(0x82)
-PAIR_REPLY = const(0x83)  # Y | device confirm 32 | device id
+PAIR_REPLY = const(0x83)  # share 32 | device confirm 32 | device id
 AUTH_CHALLENGE = const(0x84)  # device nonce 16 | device proof 32
 ROUTINES = const(0x85)
 PUT_ACK = const(0x86)  # offset u32 | window u16 | chunk u16
@@ -70,6 +70,7 @@ PAIR_FAILED = const(12)
 NO_TRANSFER = const(13)
 TOO_LARGE = const(14)
 INTERNAL = const(15)
+PAIR_DECLINED = const(16)
 
 NAME_MAX = const(32)
 _NAME_OK = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
@@ -90,7 +91,7 @@ class ProtocolError(Exception):
         self.errors = errors or []
 
 
-_MAX_ERROR = const(500)  # a frame's 512 payload bytes, less a signature's 12
+_MAX_ERROR = const(492)  # a frame's 512 payload bytes, less a seal's 20
 
 
 def error_payload(code: int, message: str, errors: Any = None) -> bytes:

@@ -2,10 +2,12 @@
 
 ``help`` and ``status`` answer anyone in range.  A phone terminal cannot run
 the pairing exchange, so ``list``, ``start`` and ``stop`` first need
-``unlock CODE`` with the 6-digit code the device shows after the pairing
-gesture: proof that whoever types holds the device.  It lasts for this
-connection only and allows one guess per code.  Text mode never reads the log
-and never changes routines; that stays behind the signed binary protocol.
+``unlock CODE`` with the device's phone code (hold B on the menu, then press
+B): proof that whoever types holds the device.  It is not the laptop pairing
+code, and PAIR_START never accepts it, because it crosses the air in clear.
+It lasts for this connection only; a wrong guess makes the device show a new
+code.  Text mode never reads the log and never changes routines; that stays
+behind the encrypted binary protocol.
 
 ``DeviceProtocol`` imports this for each line typed and forgets it after, so a
 board holds it only while it answers one.
@@ -39,14 +41,17 @@ def _answer(proto: Any, line: str) -> str:
     if cmd == "status":
         return "state: %s" % ("running" if api.busy else "idle")
     if cmd == "unlock":
+        if proto.window.kind != 2:  # pairing.PHONE
+            return "error: no phone code shown; hold B on the menu, then press B"
         if not proto.unlock_text(arg):
-            return "error: wrong or no code; hold B on the menu for a new one"
+            return "error: wrong code; the device shows a new one"
         proto.unlocked = True
         return "unlocked: list, start, stop"
     if cmd not in ("list", "start", "stop"):
         return "error: '%s' is not a command; try help" % cmd[:20]
     if not proto.unlocked:
-        return "error: '%s' needs unlock CODE first (hold B on the menu)" % cmd
+        return ("error: '%s' needs unlock CODE first (hold B on the menu, then B: "
+                "phone code)" % cmd)
     try:
         if cmd == "list":
             names = []
