@@ -252,6 +252,8 @@ class DeviceProtocol:
     def _dispatch(self, t: int, req: int, p: bytes, out: list) -> None:
         api = self.api
         if t == m.HELLO:
+            if p:
+                raise m.ProtocolError(m.BAD_REQUEST, "HELLO carries no payload")
             info = dict(api.info())
             info["proto"] = m.PROTOCOL
             info["state"] = "running" if api.busy else "idle"
@@ -290,9 +292,13 @@ class DeviceProtocol:
             self._commit(req, out)
         elif t == m.LOG_READ:
             cursor, window = m.unpack("<IB", p)
+            if not 1 <= window <= LOG_WINDOW:
+                raise m.ProtocolError(m.BAD_REQUEST, "LOG_READ window of %d frames; 1-%d"
+                                      % (window, LOG_WINDOW))
             # During a session one frame per request: each costs the board a signature,
             # and a whole window in one pass would hold up the next cue.
-            window = 1 if api.busy else max(1, min(window, LOG_WINDOW))
+            if api.busy:
+                window = 1
             chunks, more = api.log_after(cursor, window * LOG_FRAME, LOG_FRAME)
             count = 0
             last = cursor

@@ -58,7 +58,9 @@ class PutReceiver:
 
     def begin(self, name: str, size: int, crc: int) -> int:
         """Start, or resume the same upload; returns the offset to send from."""
-        if size <= 0 or size > MAX_ROUTINE_BYTES:
+        if size == 0:
+            raise m.ProtocolError(m.BAD_REQUEST, "empty routine: PUT_BEGIN size is 0")
+        if size > MAX_ROUTINE_BYTES:
             raise m.ProtocolError(m.TOO_LARGE, "routine of %d bytes; at most %d fit"
                                   % (size, MAX_ROUTINE_BYTES))
         if not (self.active and self.name == name and self.size == size and self.crc == crc):
@@ -72,15 +74,19 @@ class PutReceiver:
         return self.offset
 
     def data(self, offset: int, chunk: Any) -> bool:
-        """Store a chunk; True when an acknowledgement is due now."""
+        """Store a chunk; True when an acknowledgement is due now.
+
+        A chunk with no bytes, or one ending past the size PUT_BEGIN gave, is a
+        broken sender whatever its offset: refused, and the upload kept as it was.
+        """
         if not self.active:
             raise m.ProtocolError(m.NO_TRANSFER, "no routine upload in progress")
+        end = offset + len(chunk)
+        if not chunk or end > self.size:
+            raise m.ProtocolError(m.BAD_REQUEST, "chunk of %d bytes at %d; the routine has %d"
+                                  % (len(chunk), offset, self.size))
         if offset != self.offset:
             return offset > self.offset  # a gap: ask for the missing bytes now
-        end = offset + len(chunk)
-        if end > self.size:
-            raise m.ProtocolError(m.BAD_REQUEST, "chunk ends at %d, past the size %d"
-                                  % (end, self.size))
         self._data[offset:end] = chunk
         self.offset = end
         self._n += 1
