@@ -102,7 +102,7 @@ class App:
     def reload_routines(self) -> None:
         """Load the selected routine, or fall back to the built-in one and say why."""
         self.note = ""
-        self.names = self.store.routine_names()
+        self.names = self.store.routine_names(DEFAULT_NAME)
         name = self.store.selected() or DEFAULT_NAME
         data = b""
         if name in self.names:
@@ -125,10 +125,13 @@ class App:
             self._menu_shown = False
 
     def _next_routine(self) -> None:
-        if not self.names:
+        """Button B on the menu: the next routine by name, the built-in one among them;
+        listed afresh, as one pushed without being selected counts too."""
+        names = self.store.routine_names(DEFAULT_NAME)
+        if len(names) < 2:
             return
-        i = self.names.index(self.name) + 1 if self.name in self.names else 0
-        self._safe(self.store.select, self.names[i % len(self.names)])
+        i = names.index(self.name) + 1 if self.name in names else 0
+        self._safe(self.store.select, names[i % len(names)])
         self.reload_routines()
 
     # -- start-up -------------------------------------------------------------

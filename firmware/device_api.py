@@ -11,8 +11,10 @@ import os
 import time
 from binascii import crc32, hexlify
 
+from app import DEFAULT_NAME
 from store import StoreError
 
+from stretchcue import drop
 from stretchcue.protocol import messages as m
 
 try:
@@ -40,12 +42,21 @@ class DeviceApi:
                 "routine": self.app.name}
 
     def list_routines(self) -> list:
-        sel = self.store.selected()
+        """Every routine the device can start, by name: the stored ones, and the built-in
+        one (``builtin``) unless a stored routine of its name hides it.  ``selected`` is
+        the one button A starts: the built-in one when the selected file is missing."""
+        stored = self.store.routine_names()
         out = []
-        for name in self.store.routine_names():
-            data = self.store.read_routine(name)
+        for name in self.store.routine_names(DEFAULT_NAME):
+            builtin = name not in stored
+            if builtin:
+                from default_routine import DEFAULT_JSON as data
+
+                drop("default_routine")
+            else:
+                data = self.store.read_routine(name)
             out.append({"name": name, "size": len(data), "crc": crc32(data) & 0xFFFFFFFF,
-                        "selected": name == sel})
+                        "selected": name == self.app.name, "builtin": builtin})
         return out
 
     def put_routine(self, name: str, data: bytes) -> None:
@@ -57,16 +68,21 @@ class DeviceApi:
             self.app.reload_routines()
 
     def select(self, name: str) -> bool:
-        if name not in self.store.routine_names():
+        if name not in self.store.routine_names(DEFAULT_NAME):
             return False
         self.store.select(name)
         self.app.reload_routines()
         return True
 
     def delete(self, name: str) -> bool:
+        """Deleting a stored routine that hides the built-in one brings the built-in back;
+        the built-in one itself cannot go."""
         done = self.store.delete_routine(name)
         if done:
             self.app.reload_routines()
+        elif name == DEFAULT_NAME:
+            raise m.ProtocolError(m.BAD_REQUEST, "'%s' is the built-in routine; it cannot "
+                                  "be deleted" % name)
         return done
 
     def start(self, name: str) -> str:

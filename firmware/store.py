@@ -143,8 +143,13 @@ class Store:
 
     # -- routines -------------------------------------------------------------
 
-    def routine_names(self) -> list:
-        return sorted(n[:-5] for n in os.listdir(self.routines_dir) if n.endswith(".json"))
+    def routine_names(self, builtin: str = "") -> list:
+        """The stored routines' names, sorted; with ``builtin`` (the firmware's built-in
+        routine) that name too, unless a stored routine of that name hides it."""
+        names = [n[:-5] for n in os.listdir(self.routines_dir) if n.endswith(".json")]
+        if builtin and builtin not in names:
+            names.append(builtin)
+        return sorted(names)
 
     def read_routine(self, name: str) -> bytes:
         return self._read(self.routines_dir + "/" + name + ".json")
