@@ -2,8 +2,10 @@
 
 Each request gets a fresh request id; a reply with another id is a stale
 answer to an attempt that already timed out and is dropped.  A request that
-times out is sent again (re-signed, since a signed frame is never accepted
-twice) with a growing pause.  Uploads and log reads survive a dropped link:
+times out is sent again (sealed afresh, since a sealed frame is never accepted
+twice) with a growing pause.  Inside a session every reply must open under
+the counter of the request it answers; one that does not ends the session,
+as it does on the device, and the operations that resume reconnect.  Uploads and log reads survive a dropped link:
 the client reconnects, authenticates again and resumes from the device's last
 acknowledged offset, or from the last log record it holds.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import struct
 import time
 from binascii import crc32
@@ -26,6 +29,11 @@ from stretchcue_host.names import ERROR_NAMES
 from stretchcue_host.transport.base import ConnectionLost, Transport
 
 PAIR_TIMEOUT_S = 30.0
+CONFIRM_TIMEOUT_S = 120.0  # the person reads "Pair with ...?" and presses A
+
+
+class SessionEnded(ConnectionLost):
+    """A frame failed its seal, or the device ended the session: authenticate again."""
 
 
 class DeviceError(m.ProtocolError):
@@ -66,6 +74,7 @@ class DeviceClient:
         self._dec = fr.FrameDecoder()
         self._pending: list[fr.Frame] = []
         self._req = 0
+        self._counters: dict[int, int] = {}  # request id -> the counter it was sealed with
         self.session: auth.Session | None = None
         self.device_id = ""
         self._put_at = 0  # the device's last acknowledged upload offset
@@ -104,7 +113,10 @@ class DeviceClient:
 
     def _frame(self, ftype: int, req: int, payload: bytes) -> bytes:
         if self.session is not None:
-            return self.session.seal(ftype, req, payload)
+            frame = self.session.seal(ftype, req, payload)
+            self._counters[req] = self.session.sent
+            return frame
+        self._counters[req] = 0
         return fr.encode(ftype, req, payload)
 
     def _seal(self, ftype: int, payload: bytes = b"") -> tuple[int, bytes]:
@@ -120,9 +132,10 @@ class DeviceClient:
     async def _next(self, deadline: float) -> fr.Frame:
         """The next frame from the device, or TimeoutError.
 
-        Inside a session a frame must carry a good tag and a fresh counter; any
-        other (forged, replayed, unsigned, or an answer to stray bytes) is dropped
-        and counted, so it can neither answer a request nor end the session.
+        Inside a session a sealed frame must open (fresh counter, good tag, for
+        the request it names); if not, the session is over (``SessionEnded``).
+        An unsealed ERROR saying the device ended the session ends it here too;
+        any other unsealed frame is dropped and counted.
         """
         while True:
             while not self._pending:
@@ -139,12 +152,19 @@ class DeviceClient:
             f = self._pending.pop(0)
             if self.session is None:
                 return f
-            if f.flags & fr.SIGNED:
+            if f.flags & fr.SEALED:
                 try:
-                    f.payload = self.session.open(f)
+                    f.payload = self.session.open(f, self._counters.get(f.req, 0))
                     return f
                 except auth.AuthError:
-                    pass
+                    self.session = None
+                    self.stats["rejected_frames"] += 1
+                    raise SessionEnded("a frame from the device failed its seal") from None
+            if f.ftype == m.ERROR and parse_error(f.payload).code in (m.AUTH_FAILED,
+                                                                     m.NOT_PAIRED):
+                self.session = None
+                raise SessionEnded("the device ended the session: "
+                                   + parse_error(f.payload).message)
             self.stats["rejected_frames"] += 1
 
     async def _reply(self, req: int, expect: int, timeout_s: float | None = None) -> fr.Frame:
@@ -191,29 +211,45 @@ class DeviceClient:
     async def status(self) -> str:
         return m.load((await self.request(m.STATUS, expect=m.STATE)).payload)["state"]
 
-    async def pair(self, code: str) -> str:
-        """Pair with a device showing ``code``; stores and returns its id."""
+    async def pair(self, code: str, name: str = "",
+                   asking: Callable[[], None] | None = None) -> str:
+        """Pair with a device showing ``code``; stores and returns its id.
+
+        ``name`` is how the device's question "Pair with <name>?" calls this
+        computer (its host name by default); ``asking`` is called once the code
+        has matched, while the device waits for the person to press A.
+        """
         if self.keys is None:
             raise ClientError("no key store to keep the pairing key in")
         code = code.replace(" ", "").replace("-", "")
         sp = pake.Spake2(b"H", code, self._rand(pake.SECRET_BYTES))
         host_id = self.keys.host_id
-        # The device's side of SPAKE2 is two big modular powers: seconds on a
-        # 64 MHz board.  A resent PAIR_START would be refused (one attempt per
-        # code), so wait long once instead of retrying.
-        reply = await self.request(m.PAIR_START, host_id + sp.share(), m.PAIR_REPLY,
+        label = (name or socket.gethostname() or "a computer").encode("ascii", "replace")[:24]
+        # A resent PAIR_START would be refused (the attempt holds the code), so
+        # wait long once instead of retrying.
+        reply = await self.request(m.PAIR_START, host_id + sp.share() + label, m.PAIR_REPLY,
                                    timeout_s=max(self.timeout_s, PAIR_TIMEOUT_S), retries=0)
         p = reply.payload
-        if len(p) < pake.SIZE + 32:
+        n = pake.SIZE
+        if len(p) < n + 32:
             raise ClientError("short pairing reply")
-        device_id = bytes(p[pake.SIZE + 32:])
-        mine = sp.finish(p[:pake.SIZE], host_id, device_id)
+        device_id = bytes(p[n + 32:])
+        mine = sp.finish(p[:n], host_id + label, device_id)
         try:
-            sp.check(p[pake.SIZE:pake.SIZE + 32])
+            sp.check(p[n:n + 32])
         except pake.PairError:
-            raise ClientError("the code does not match the one on the device; start "
-                              "pairing again on the device (the old code is used up)") from None
-        await self.request(m.PAIR_CONFIRM, mine)
+            # Tell the device at once, so it shows a fresh code now, not after a timeout.
+            await self._send(m.PAIR_CONFIRM, mine)
+            raise ClientError("the code does not match the one on the device; the device "
+                              "now shows a new code: run `stretchcue pair` with it") from None
+        if asking:
+            asking()
+        try:
+            await self.request(m.PAIR_CONFIRM, mine, timeout_s=CONFIRM_TIMEOUT_S, retries=0)
+        except DeviceError as e:
+            if e.code == m.PAIR_DECLINED:
+                raise ClientError("pairing was declined on the device") from None
+            raise
         self.device_id = device_id.decode()
         self.keys.put(self.device_id, sp.pair_key)
         return self.device_id
@@ -235,7 +271,7 @@ class DeviceClient:
             auth.check_proof(key, b"D", host_id, hn, dn, ch[auth.NONCE:])
         except auth.AuthError:
             raise ClientError("the device could not prove it holds our key: pair again") from None
-        session = auth.Session(key, b"H", hn, dn)
+        session = auth.Session(key, b"H", host_id, self.device_id.encode(), hn, dn)
         req = await self._send(m.AUTH_PROVE, auth.proof(key, b"H", host_id, hn, dn))
         self.session = session
         await self._reply(req, m.OK)

@@ -94,13 +94,15 @@ def info(as_json: bool, transport: str | None, device: str | None) -> None:
 
 @click.command()
 @click.option("--code", default=None, help="The 6-digit code the device shows (else asked).")
+@click.option("--name", default="", help="What the device calls this computer when it asks "
+              "(default: its host name).")
 @link_options
-def pair(code: str | None, transport: str | None, device: str | None) -> None:
+def pair(code: str | None, name: str, transport: str | None, device: str | None) -> None:
     """Pair this laptop with a device in pairing mode.
 
-    Put the device in pairing mode (see the README's button table); it shows a
-    6-digit code. Pairing over USB (`--transport usb`) keeps even the exchange
-    off the air.
+    Hold B on the device's menu: it shows a 6-digit code. Type it here; when it
+    matches, the device asks "Pair with <this computer>?" and you press A.
+    A wrong code is worth nothing to anyone: the device shows a new one.
 
     \b
     Examples:
@@ -116,7 +118,8 @@ def pair(code: str | None, transport: str | None, device: str | None) -> None:
 
     async def job():
         async with connected(*_link(transport, device), authenticate=False) as c:
-            return await c.pair(digits)
+            return await c.pair(digits, name, asking=lambda: click.echo(
+                "the code matches: press A on the device to confirm"))
 
     click.echo(f"paired with {_run(job)}")
 

@@ -3,10 +3,13 @@
 Writes are cut into ``mtu``-sized pieces exactly as BLE would cut them, and
 the device's replies come back in pieces too.  ``cut_at`` makes the link drop
 just before the numbered packet (counting both directions), which is how the
-tests break a transfer at every possible point.
+tests break a transfer at every possible point.  ``person`` stands at the
+device: asked "Pair with <name>?", it answers (yes unless told otherwise).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from stretchcue_host.transport.base import ConnectionLost, Transport
 
@@ -14,9 +17,11 @@ from stretchcue_host.transport.base import ConnectionLost, Transport
 class LoopbackTransport(Transport):
     name = "loopback"
 
-    def __init__(self, device, mtu: int = 20, cut_at: int | None = None) -> None:
+    def __init__(self, device, mtu: int = 20, cut_at: int | None = None,
+                 person: Callable[[str], bool] | None = lambda name: True) -> None:
         super().__init__()
         self.device = device
+        self.person = person
         self.mtu = mtu
         self.cut_at = cut_at
         self.packets = 0  # ATT packets so far, both directions
@@ -52,6 +57,10 @@ class LoopbackTransport(Transport):
             if not self._packet(len(piece)):
                 raise ConnectionLost("link dropped")
             reply = b"".join(self.device.receive(piece))  # as BleLink queues them
+            window = getattr(self.device, "window", None)
+            if window is not None and window.asking and not window.reply and self.person:
+                window.answer(self.person(window.name))
+                reply += b"".join(self.device.tick(self.device._now))
             for j in range(0, len(reply), self.mtu):
                 if not self._packet(len(reply[j:j + self.mtu])):
                     return

@@ -216,6 +216,7 @@ class DeviceProtocol:
         self._sealed = False
         try:
             if f.version != fr.VERSION:
+                self.session = None  # inside a session, an altered header like any other
                 raise m.ProtocolError(m.BAD_VERSION, "protocol version %d; this device speaks %d"
                                       % (f.version, fr.VERSION))
             payload = f.payload
@@ -257,6 +258,9 @@ class DeviceProtocol:
             info = dict(api.info())
             info["proto"] = m.PROTOCOL
             info["state"] = "running" if api.busy else "idle"
+            if self._sealed:  # only a paired host learns it is authenticated, or pairing
+                info["authenticated"] = True
+                info["pairing"] = self.pairing
             self._reply(out, m.INFO, req, m.dump(info))
         elif t == m.STATUS:
             self._reply(out, m.STATE, req, m.dump({"state": "running" if api.busy else "idle"}))
