@@ -37,6 +37,10 @@ _PHASE_TEXT = ("Get ready", "Breathe in, move in", "Breathe out, sink", "Hold", 
                "Rest", "Switch side", "Rate", "Done")
 _SIDE_TEXT = ("", "Left", "Right")
 DEFAULT_NAME = "lower-back"  # default_routine.DEFAULT_NAME, without loading its JSON
+_RESULTS = {"paired": "Paired with %s", "unlocked": "Phone unlocked for this connection",
+            "declined": "Not paired", "timed out": "Ended: no code typed in 2 minutes",
+            "too many wrong codes": "Ended after too many wrong codes",
+            "ended": "The computer went away; not paired"}
 
 # stretchcue.engine and stretchcue.cues: loaded when a session starts and forgotten
 # when its summary is left (8 KB of a board's heap the menu and the radio can use).
@@ -88,7 +92,8 @@ class App:
         self._level = -1
         self._tone = -1
         self._menu_shown = False
-        self._pairing = False
+        self.window: Any = None  # the pairing window all links share, made when first needed
+        self._window_drawn = -1  # the window's version on the screen; -1: not showing it
         self._forget = False
         self.requests: list = []  # "start" / "stop" from text mode, run by the loop
 
@@ -184,19 +189,42 @@ class App:
         ``proto`` is that link's own ``DeviceProtocol``."""
         self.links.add(link, proto)
 
-    def _pair(self, now_ms: int) -> None:
-        """Button B held in the menu: a fresh 6-digit code on every link for two minutes."""
+    def pairing_window(self) -> Any:
+        if self.window is None:
+            import os
+
+            from stretchcue.protocol.pairing import Window
+
+            self.window = Window(os.urandom)
+        return self.window
+
+    def _pair(self, now_ms: int, kind: int) -> None:
+        """B held on the menu (a laptop's code), then B again (a phone's): a fresh code
+        that every link shares for two minutes.  It is shown, never printed."""
         if not self.links.items:
             self._message("Pairing", "No radio or USB link on this board")
             return
-        import os
-
-        code = "%06d" % (int.from_bytes(os.urandom(4), "big") % 1000000)
-        self.links.enter_pairing(code, now_ms)
-        self._pairing = True
+        self.pairing_window().start(kind, now_ms)
         self.mode = MESSAGE
-        self.screens.pair_code(code)
-        print("pairing code", code)
+        self._window_drawn = 0
+
+    def _show_window(self, now_ms: int) -> None:
+        """Keep the screen in step with the pairing window: its code, the question, the end."""
+        w = self.window
+        w.tick(now_ms)
+        if w.version == self._window_drawn or self.mode != MESSAGE:
+            return
+        self._window_drawn = w.version
+        if w.asking:
+            self.screens.ask_pair(w.name)
+        elif w.open:
+            self.screens.pair_code(w.code, w.kind == 2, w.owner is not None)  # 2: PHONE
+        else:
+            self._window_drawn = -1
+            r = w.result
+            if r != "cancelled":
+                self._message("Pairing", _RESULTS.get(r, r) % w.name if r == "paired" else
+                              _RESULTS.get(r, r))
 
     def _message(self, title: str, text: str) -> None:
         self.mode = MESSAGE
@@ -214,12 +242,8 @@ class App:
         links = self.links
         if links.items:
             links.poll(now_ms)
-            if self._pairing and not links.pairing:  # tried on some link, or timed out
-                self._pairing = False
-                links.leave_pairing()
-                if self.mode == MESSAGE:
-                    self._message("Pairing", "Paired" if links.paired else
-                                  "Unlocked" if links.unlocked else "Ended")
+            if self._window_drawn >= 0:
+                self._show_window(now_ms)
             while self.requests:
                 self._remote(self.requests.pop(0), now_ms)
         self._drive_outputs(now_ms)
@@ -247,7 +271,7 @@ class App:
             elif g == "B":
                 self._next_routine()
             elif g == "B_long":
-                self._pair(now_ms)
+                self._pair(now_ms, 1)  # pairing.LAPTOP
             elif g == "AB":
                 self._forget = True
                 self._message("Forget computers?", "A: forget every paired computer; "
@@ -259,9 +283,16 @@ class App:
                 self._message("Forgotten", "%d computer(s); pair again to connect" % n)
                 return
             self._forget = False
-            if self._pairing:
-                self._pairing = False
-                self.links.leave_pairing()
+            w = self.window
+            if self._window_drawn >= 0 and w is not None and w.open:
+                if w.asking:
+                    w.answer(g == "A")
+                    return
+                if w.kind == 1 and w.owner is None and g == "B":  # LAPTOP: B for a phone code
+                    self._pair(now_ms, 2)
+                    return
+                w.close("cancelled")
+            self._window_drawn = -1
             if mode == SUMMARY:
                 self.engine = self.player = None
                 _session_modules(False)
@@ -370,7 +401,13 @@ class App:
 
 def main(hw: Any) -> None:
     """Run forever: sleep until the next deadline, at most half a second."""
-    app = App(hw, Store())
+    import microcontroller
+
+    store = Store(nvm=getattr(microcontroller, "nvm", None))
+    note = store.open_keys()  # key files of earlier firmware leave the drive
+    if note:
+        hw.notes.append(note)
+    app = App(hw, store)
     app.boot(ticks_ms())
     open_links(app)
     while True:

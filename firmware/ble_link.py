@@ -122,7 +122,7 @@ class BleLink:
 
     def poll(self, now_ms: int) -> None:
         """Do one tick's worth of radio work; call it every pass of the main loop."""
-        self.protocol.tick(now_ms)
+        self._out.add(self.protocol.tick(now_ms))  # a pairing answered on the device
         conn = self._current()
         if conn is not self._conn:
             # The loop may sleep through a disconnect and the reconnect after it:

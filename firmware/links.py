@@ -3,9 +3,9 @@
 Each link has its own ``DeviceProtocol``, because authentication belongs to a
 connection: a laptop on USB and a phone on BLE never share a session.  They
 share one ``DeviceApi``, so routines, the log and pairing keys are the same
-whichever way they arrive.  Pairing opens on every link at once with the same
-code; the first attempt on any of them uses the code up for all (one guess
-per button press, as docs/security.md promises).
+whichever way they arrive, and the app's one pairing window
+(``stretchcue.protocol.pairing``): a code shown is tried once, on whichever
+link asks first.
 
 The protocol is loaded only while it is used (``OnDemand``): its modules and
 the ``DeviceApi`` hold about 18 KB of a board's heap, and a wearable spends
@@ -23,8 +23,8 @@ except ImportError:
 
 #: What serving a host loads, in the order to forget it (see ``OnDemand``).
 _SERVING = ("stretchcue.protocol.device", "device_api", "stretchcue.protocol.transfer",
-            "stretchcue.protocol.auth", "stretchcue.protocol.poly1305",
-            "stretchcue.protocol.sha256", "stretchcue.protocol.frame",
+            "stretchcue.protocol.auth", "stretchcue.protocol.aes", "stretchcue.protocol.sha256",
+            "stretchcue.protocol.pairing", "stretchcue.protocol.frame",
             "stretchcue.protocol.messages")
 
 
@@ -85,24 +85,23 @@ class Outbox:
 class OnDemand:
     """A link's ``DeviceProtocol``, there only while something needs it.
 
-    A host's first bytes (or the pairing gesture) load it; once the host has
-    gone it is dropped at the next tick, and with the last one the protocol
-    modules too, unless it holds what a later connection takes up (a half-done
-    upload, pairing still open).  It answers for the protocol in between, with
-    the same members ``Links`` and the link adapters use.
+    A host's first bytes load it; once the host has gone it is dropped at the
+    next tick, and with the last one the protocol modules too, unless it holds
+    what a later pass takes up (a half-done upload, a pairing attempt).  It
+    answers for the protocol in between, with the same members ``Links`` and
+    the link adapters use.
     """
 
     def __init__(self, serving: Any) -> None:
         self._serving = serving  # the Serving that makes DeviceApi and forgets modules
         self.proto: Any = None
         self._connected = False
-        self._paired = b""
 
     def _load(self) -> Any:
         if self.proto is None:
             from stretchcue.protocol.device import DeviceProtocol
 
-            self.proto = DeviceProtocol(self._serving.api())
+            self.proto = DeviceProtocol(self._serving.api(), window=self._serving.window())
         return self.proto
 
     def receive(self, data: Any) -> list:
@@ -114,40 +113,16 @@ class OnDemand:
         if self.proto is not None:
             self.proto.disconnected()
 
-    def tick(self, now_ms: int) -> None:
+    def tick(self, now_ms: int) -> list:
+        """The protocol's own replies (a pairing answered on the device), if loaded."""
         p = self.proto
         if p is None:
-            return
-        p.tick(now_ms)
+            return []
+        out = p.tick(now_ms)
         if not self._connected and not p.resumable:
-            self._paired = p.paired_host or self._paired
             self.proto = None
             self._serving.release()
-
-    @property
-    def pairing(self) -> bool:
-        return self.proto is not None and self.proto.pairing
-
-    @property
-    def unlocked(self) -> bool:
-        return self.proto is not None and self.proto.unlocked
-
-    @property
-    def paired_host(self) -> bytes:
-        return self.proto.paired_host if self.proto is not None else self._paired
-
-    @paired_host.setter
-    def paired_host(self, value: bytes) -> None:
-        self._paired = value
-        if self.proto is not None:
-            self.proto.paired_host = value
-
-    def enter_pairing(self, code: str, now_ms: int) -> None:
-        self._load().enter_pairing(code, now_ms)
-
-    def leave_pairing(self) -> None:
-        if self.proto is not None:
-            self.proto.leave_pairing()
+        return out
 
 
 class Serving:
@@ -171,6 +146,9 @@ class Serving:
 
             self._api = DeviceApi(self._app, self._name)
         return self._api
+
+    def window(self) -> Any:
+        return self._app.pairing_window()
 
     def release(self) -> None:
         for s in self.slots:
@@ -196,32 +174,6 @@ class Links:
                 return True
         return False
 
-    @property
-    def pairing(self) -> bool:
-        """Pairing is still open on every link (no attempt yet, not timed out)."""
-        if not self.items:
-            return False
-        for _, proto in self.items:
-            if not proto.pairing:
-                return False
-        return True
-
-    @property
-    def unlocked(self) -> bool:
-        """Text mode was unlocked with the code (a phone terminal, not the tool)."""
-        for _, proto in self.items:
-            if proto.unlocked:
-                return True
-        return False
-
-    @property
-    def paired(self) -> bool:
-        """Some link completed a pairing since ``enter_pairing``."""
-        for _, proto in self.items:
-            if proto.paired_host:
-                return True
-        return False
-
     def poll(self, now_ms: int) -> None:
         """Each link's tick of work.  A link that fails (a bug, a full heap) drops its
         connection and says so on the console; the timer and the other link go on."""
@@ -234,15 +186,6 @@ class Links:
                     link.close()
                 except Exception:
                     pass
-
-    def enter_pairing(self, code: str, now_ms: int) -> None:
-        for _, proto in self.items:
-            proto.paired_host = b""
-            proto.enter_pairing(code, now_ms)
-
-    def leave_pairing(self) -> None:
-        for _, proto in self.items:
-            proto.leave_pairing()
 
     def close(self) -> None:
         for link, _ in self.items:

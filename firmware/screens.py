@@ -127,10 +127,22 @@ class Screens:
         self._show(MESSAGE, title, "\n".join(lines[:6 if self._s == 2 else 3]), "", "", hint)
         self.breath(0)
 
-    def pair_code(self, code: str) -> None:
-        """The 6-digit code as big as the countdown: it is read from across a desk."""
-        self._show(MESSAGE, "Pairing", "type into\nstretchcue pair" if self._s == 2 else
-                   "stretchcue pair", code, "", "any button: cancel")
+    def pair_code(self, code: str, phone: bool, checking: bool) -> None:
+        """A code as big as the countdown, read from across a desk: the laptop's
+        pairing code, or the phone terminal's unlock code (a different secret)."""
+        if phone:
+            self._show(MESSAGE, "Phone unlock", "type: unlock CODE", code, "",
+                       "any button: cancel")
+        elif checking:
+            self._show(MESSAGE, "Pairing", "checking the code", "...", "", "A: cancel")
+        else:
+            self._show(MESSAGE, "Pair laptop", "type into\nstretchcue pair" if self._s == 2
+                       else "stretchcue pair", code, "B: phone code", "A: cancel")
+        self.breath(0)
+
+    def ask_pair(self, name: str) -> None:
+        """The code matched: nothing is stored until the person says yes here."""
+        self._show(MESSAGE, "Pair with", name, "?", "A yes  B no", "")
         self.breath(0)
 
     def dim(self, dimmed: bool) -> None:

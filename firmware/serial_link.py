@@ -64,7 +64,7 @@ class SerialLink:
 
     def poll(self, now_ms: int) -> None:
         """Do one tick's worth of USB work; call it every pass of the main loop."""
-        self.protocol.tick(now_ms)
+        self._out.add(self.protocol.tick(now_ms))  # a pairing answered on the device
         port = self.port
         if not port.connected:
             if self._was_connected:

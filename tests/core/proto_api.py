@@ -135,7 +135,8 @@ class Host:
         return [self.open(item) for item in self.dec.feed(b"".join(frames))]
 
     def send_raw(self, data):
-        return self.feed(self.dev.receive(data))
+        """Replies to ``data``, with what the device's next tick sends (a PAIR_REPLY)."""
+        return self.feed(self.dev.receive(data) + self.dev.tick(getattr(self.dev, "_now", 0)))
 
     def frame(self, ftype, payload=b""):
         from stretchcue.protocol import frame as fr
@@ -182,7 +183,7 @@ class Host:
         if answer is None:
             return None
         self.dev.window.answer(answer)
-        replies = self.feed(self.dev.tick(self.dev._now))
+        replies = self.send_raw(b"")  # the device's reply goes out on its next tick
         assert len(replies) == 1, replies
         if replies[0].ftype == m.OK:
             self.key = sp.pair_key

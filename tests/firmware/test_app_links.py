@@ -1,4 +1,4 @@
-"""The app serves BLE and USB side by side: one protocol per link, one pairing gesture for all."""
+"""The app serves BLE and USB side by side: one protocol per link, one pairing window for all."""
 
 from __future__ import annotations
 
@@ -23,10 +23,11 @@ class FakeLink:
         self.protocol = proto
         self.connected = False
         self.polls = 0
+        self.sent: list = []
 
     def poll(self, now_ms: int) -> None:
         self.polls += 1
-        self.protocol.tick(now_ms)
+        self.sent += self.protocol.tick(now_ms)
 
     def close(self) -> None:
         pass
@@ -44,44 +45,74 @@ def two_links(a):
     api = MemoryDevice()
     links = []
     for _ in ("ble", "usb"):
-        proto = DeviceProtocol(api, urandom)
+        proto = DeviceProtocol(api, urandom, a.pairing_window())
         link = FakeLink(proto)
         a.attach_radio(link, proto)
         links.append(link)
     return api, links
 
 
-def press_pair(a, capsys) -> str:
-    a._gesture("B_long", 0)
-    return capsys.readouterr().out.split("pairing code ")[1][:6]
+def press_pair(a, capsys, now_ms=0) -> str:
+    """Hold B on the menu and read the code off the screen: it is never printed."""
+    a._gesture("B_long", now_ms)
+    a.step(now_ms + 1)
+    code = a.screens.big.text
+    assert len(code) == 6 and code.isdigit() and code not in capsys.readouterr().out
+    return code
 
 
-def test_the_gesture_opens_pairing_on_every_link_with_one_code(tmp_path, capsys):
+def confirm(a, link, host, now_ms, yes=True):
+    """The person answers the device's question; its reply goes out on the next poll."""
+    assert a.screens.title.text == "Pair with" and a.screens.detail.text == "test laptop"
+    a._gesture("A" if yes else "B", now_ms)
+    a.step(now_ms + 1)
+    replies = host.feed(link.sent)
+    link.sent.clear()
+    return replies[0]
+
+
+def test_one_code_for_every_link_and_nothing_stored_before_yes(tmp_path, capsys):
     a = make(tmp_path)
     api, (ble, usb) = two_links(a)
     code = press_pair(a, capsys)
     assert ble.protocol.pairing and usb.protocol.pairing
-    assert Host(usb.protocol).pair(code).ftype == m.OK  # pair over USB
-    a.step(100)
-    assert a.mode == "message" and a._last_text == "Pairing: Paired"
+    laptop = Host(usb.protocol)
+    assert laptop.pair(code, answer=None) is None  # the code matched: the device asks
+    a.step(50)
+    assert api.keys == {}
+    assert confirm(a, usb, laptop, 100).ftype == m.OK
+    a.step(150)
+    assert a.mode == "message" and a._last_text == "Pairing: Paired with test laptop"
     assert not ble.protocol.pairing  # the code is used up everywhere
-    assert ble.polls == usb.polls == 1
     assert Host(ble.protocol, b"B" * 16).pair(code).ftype == m.ERROR
     assert list(api.keys) == [b"H" * 16]
 
 
-def test_a_wrong_try_on_one_link_ends_pairing_on_all(tmp_path, capsys):
+def test_declined_on_the_device_stores_nothing(tmp_path, capsys):
+    a = make(tmp_path)
+    api, (ble, usb) = two_links(a)
+    laptop = Host(ble.protocol)
+    assert laptop.pair(press_pair(a, capsys), answer=None) is None
+    a.step(50)
+    reply = confirm(a, ble, laptop, 100, yes=False)
+    assert reply.ftype == m.ERROR and m.load(reply.payload)["code"] == m.PAIR_DECLINED
+    a.step(150)
+    assert api.keys == {} and a._last_text == "Pairing: Not paired"
+
+
+def test_a_wrong_try_on_one_link_shows_a_fresh_code_for_all(tmp_path, capsys):
     a = make(tmp_path)
     api, (ble, usb) = two_links(a)
     code = press_pair(a, capsys)
     wrong = "%06d" % ((int(code) + 1) % 1000000)
     assert Host(ble.protocol, b"X" * 16).pair(code, typed=wrong) is None
     a.step(100)
-    assert usb.protocol.pairing  # a PAIR_START alone, left hanging, blocks nobody
-    ble.protocol.disconnected()  # the tool hangs up after a bad confirmation
-    a.step(200)
-    assert not usb.protocol.pairing and a._last_text == "Pairing: Ended"
-    assert api.keys == {}
+    fresh = a.screens.big.text
+    assert fresh != code and usb.protocol.pairing and a.mode == "message"
+    laptop = Host(usb.protocol)
+    assert laptop.pair(fresh, answer=None) is None
+    a.step(150)
+    assert confirm(a, usb, laptop, 200).ftype == m.OK and list(api.keys) == [b"H" * 16]
 
 
 def test_either_link_keeps_the_loop_awake_and_a_button_cancels_pairing(tmp_path, capsys):
@@ -90,8 +121,8 @@ def test_either_link_keeps_the_loop_awake_and_a_button_cancels_pairing(tmp_path,
     assert a.step(0) > 20
     usb.connected = True
     assert a.step(10) <= 20
-    press_pair(a, capsys)
-    a._gesture("A", 20)
+    press_pair(a, capsys, 20)
+    a._gesture("A", 30)
     assert not ble.protocol.pairing and not usb.protocol.pairing and a.mode == "menu"
 
 
@@ -150,9 +181,13 @@ def test_radio_brings_up_each_link_it_can(tmp_path, monkeypatch, capsys, ble, us
     assert all(p.proto is None for p in protos)  # nothing loaded until it is needed
     if protos:
         press_pair(a, capsys)
-        assert all(p.pairing for p in protos)
+        assert all(p.proto is None for p in protos)  # the gesture alone loads nothing
+        for p in protos:
+            Host(p).one(m.HELLO)
+            assert p.proto.pairing
         assert len({id(p.proto) for p in protos}) == len(protos)
         assert len({id(p.proto.api) for p in protos}) == 1  # over one DeviceApi
+        assert len({id(p.proto.window) for p in protos}) == 1  # and one pairing window
     else:
         a._gesture("B_long", 0)
         assert "No radio or USB link" in a._last_text
@@ -182,13 +217,18 @@ def test_text_mode_starts_and_stops_a_session_through_the_loop(tmp_path, capsys)
     from device_api import DeviceApi
 
     a = make(tmp_path)
-    proto = DeviceProtocol(DeviceApi(a, "stretchcue-test"), urandom)
+    proto = DeviceProtocol(DeviceApi(a, "stretchcue-test"), urandom, a.pairing_window())
     link = FakeLink(proto)
     a.attach_radio(link, proto)
-    code = press_pair(a, capsys)
+    laptop_code = press_pair(a, capsys)
+    assert proto.receive(b"unlock " + laptop_code.encode() + b"\n")[0].startswith(b"error:")
+    a._gesture("B", 5)  # B on the laptop code: a phone code instead
+    a.step(6)
+    code = a.screens.big.text
+    assert a.screens.title.text == "Phone unlock" and code != laptop_code
     assert proto.receive(b"unlock " + code.encode() + b"\n") == [b"unlocked: list, start, stop\n"]
     a.step(10)
-    assert a._last_text == "Pairing: Unlocked"
+    assert a._last_text == "Pairing: Phone unlocked for this connection"
     assert proto.receive(b"start\n") == [b"started: " + a.name.encode() + b"\n"]
     assert a.mode == "message"  # nothing happens inside the protocol call...
     a.step(20)
@@ -242,8 +282,7 @@ def test_the_protocol_is_loaded_for_a_host_and_dropped_when_it_leaves(tmp_path, 
     slot = serving.slot()
     dropped: list = []
     monkeypatch.setattr(links_module, "drop", dropped.append)
-    slot.tick(0)
-    assert slot.proto is None and not slot.pairing and not slot.unlocked
+    assert slot.tick(0) == [] and slot.proto is None
     host = Host(slot)  # a host's first bytes load it
     assert host.one(m.HELLO).ftype == m.INFO and slot.proto is not None
     api = slot.proto.api
@@ -256,18 +295,23 @@ def test_the_protocol_is_loaded_for_a_host_and_dropped_when_it_leaves(tmp_path, 
     assert Host(slot).one(m.HELLO).ftype == m.INFO and slot.proto.api is not api  # loaded anew
 
 
-def test_a_half_done_upload_or_open_pairing_keeps_the_protocol(tmp_path, monkeypatch):
+def test_a_half_done_upload_or_a_pairing_attempt_keeps_the_protocol(tmp_path, monkeypatch):
+    from stretchcue.protocol import pairing, pake
+
     a = make(tmp_path)
     serving = links_module.Serving(a, "stretchcue-test")
     slot, other = serving.slot(), serving.slot()
     monkeypatch.setattr(links_module, "drop", lambda name: None)
-    slot.enter_pairing("123456", 0)  # the gesture loads it: a host is about to come
+    code = a.pairing_window().start(pairing.LAPTOP, 0)
+    host = Host(slot)
+    sp = pake.Spake2(b"H", code, urandom(32))
+    assert host.one(m.PAIR_START, host.host_id + sp.share()).ftype == m.PAIR_REPLY
+    slot._connected = False  # the loop passes between the reply and the confirmation
     slot.tick(10)
-    assert slot.pairing and slot.proto is not None
-    slot.leave_pairing()
+    assert slot.proto is not None and slot.proto.resumable  # the attempt holds it
+    a.window.close("cancelled")
     slot.tick(20)
     assert slot.proto is None
-    slot.paired_host = b""
     Host(other).one(m.HELLO)
     other.proto._put.begin("r", 100, 0)  # an upload cut short by a dropped link
     other.disconnected()

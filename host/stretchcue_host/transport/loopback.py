@@ -57,6 +57,7 @@ class LoopbackTransport(Transport):
             if not self._packet(len(piece)):
                 raise ConnectionLost("link dropped")
             reply = b"".join(self.device.receive(piece))  # as BleLink queues them
+            reply += b"".join(self.device.tick(self.device._now))  # and its next poll
             window = getattr(self.device, "window", None)
             if window is not None and window.asking and not window.reply and self.person:
                 window.answer(self.person(window.name))

@@ -95,6 +95,7 @@ class DeviceProtocol:
         self._asking: Any = None  # (request id, host id, key) while the person is asked
         self._name = ""
         self._now = 0
+        self._starting: Any = None  # a PAIR_START for the next tick: (request id, payload, code)
         self._host_id = b""
         self._nonces: Any = None
         self.session: Any = None
@@ -113,7 +114,8 @@ class DeviceProtocol:
     @property
     def resumable(self) -> bool:
         """Holds what a later pass needs: a half-done upload, or a pairing attempt."""
-        return self._put.active or self._spake is not None or self._asking is not None
+        return (self._put.active or self._spake is not None or self._asking is not None
+                or self._starting is not None)
 
     def enter_pairing(self, code: Any = None, now_ms: int = 0) -> str:
         """The button gesture: open the shared window for a laptop; returns its code.
@@ -138,6 +140,11 @@ class DeviceProtocol:
         self._now = now_ms
         w.tick(now_ms)
         out: list = []
+        start = self._starting
+        if start is not None:
+            self._starting = None
+            if w.owner is self:
+                self._pair_work(start[0], start[1], start[2], out)
         if self._spake is not None and w.owner is not self:
             self._spake = None  # the attempt timed out or the window closed
         asking = self._asking
@@ -172,6 +179,7 @@ class DeviceProtocol:
                 w.failed(self)
         self._spake = None
         self._asking = None
+        self._starting = None
 
     def _new_connection(self) -> None:
         self.session = None
@@ -343,11 +351,16 @@ class DeviceProtocol:
                                             "crc": crc32(data) & 0xFFFFFFFF}))
 
     def _pair_start(self, req: int, p: bytes, out: list) -> None:
+        """Take the code now; the SPAKE2 work waits for the next tick, so the screen can
+        say "checking" first (it takes a 64 MHz board a while)."""
         if len(p) < auth.ID_BYTES + _SHARE or len(p) > auth.ID_BYTES + _SHARE + _NAME_MAX:
             raise m.ProtocolError(m.BAD_REQUEST, "PAIR_START needs host id, share and name")
         code = self.window.take(self, pw.LAPTOP, self._now)
         if not code:
             raise m.ProtocolError(m.NOT_PAIRING, "hold B on the device's menu to pair first")
+        self._starting = (req, bytes(p), code)
+
+    def _pair_work(self, req: int, p: bytes, code: str, out: list) -> None:
         self._host_id = bytes(p[:auth.ID_BYTES])
         self._name = host_name(p[auth.ID_BYTES + _SHARE:])
         from stretchcue.protocol import pake
@@ -361,8 +374,9 @@ class DeviceProtocol:
         except pake.PairError as e:
             self._spake = None
             self.window.failed(self)
-            raise m.ProtocolError(m.PAIR_FAILED, str(e)) from None
-        self._reply(out, m.PAIR_REPLY, req, sp.share() + tag + dev_id)
+            out.append(fr.encode(m.ERROR, req, m.error_payload(m.PAIR_FAILED, str(e))))
+            return
+        out.append(fr.encode(m.PAIR_REPLY, req, sp.share() + tag + dev_id))
 
     def _pair_confirm(self, req: int, p: bytes, out: list) -> None:
         sp = self._spake

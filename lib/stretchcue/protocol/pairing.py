@@ -92,6 +92,7 @@ class Window:
         if kind == LAPTOP:
             self.owner = who
             self.owner_since = now_ms
+            self.version += 1  # the screen says it is checking
         return self.code
 
     def failed(self, who: Any = None) -> None:
