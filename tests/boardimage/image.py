@@ -6,7 +6,7 @@ ones they import) go into DIR/lib as circup would put them: for CircuitPython's
 VM compiled with CircuitPython's own mpy-cross (so every .mpy is proven to load
 there), for MicroPython as .py (it cannot read CircuitPython's .mpy files).
 
-The stand-ins the VMs need (sim/world.py, sim/fakes/{hw,bleio}.py, sim/vm/) are laid out
+The stand-ins the VMs need (sim/world.py, sim/fakes/{hw,bleio,nvm}.py, sim/vm/) are laid out
 in a folder of their own, as a package tree the VM imports before "/" becomes
 the drive.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 HOST = ROOT / "host" / "stretchcue_host"
 STANDINS = ("__init__.py", "sim/__init__.py", "sim/world.py", "sim/fakes/__init__.py",
-            "sim/fakes/hw.py", "sim/fakes/bleio.py")
+            "sim/fakes/hw.py", "sim/fakes/bleio.py", "sim/fakes/nvm.py")
 
 
 class ImageError(Exception):

@@ -3,7 +3,9 @@
 The VM stops at every ``time.sleep`` that matters and prints ``@bi sync {...}``;
 ``Vm.sync`` answers the previous one (with whatever commands piled up: button
 presses, a central connecting, its writes, a power cut) and reads up to the
-next.  Everything else the VM prints is the firmware's console.
+next.  ``@bi nvm`` lines are writes to the board's ``microcontroller.nvm``, kept
+at once in nvm.bin beside the drive, and handed to the next boot of that drive.
+Everything else the VM prints is the firmware's console.
 
 ``VmTransport`` is the laptop's radio for the real ``DeviceClient``: its writes
 ride on the next answer, cut to the ATT payload as bleak's would be, and the
@@ -61,6 +63,7 @@ class Vm:
         self.standins = standins
         self.cfg = cfg
         self.heap = heap
+        self.nvm_path = image.parent / "nvm.bin"  # microcontroller.nvm: beside the drive, not on it
         self.t = 0
         self.texts: list = []
         self.screens: list = []  # (t, texts) on every change
@@ -96,6 +99,8 @@ class Vm:
             raise VmEnded(f"the VM did not start: {line!r} {await self._finish()}")
         cfg = {k: v for k, v in self.cfg.items() if k != "vm"}
         cfg["mount"] = str(self.image) if self.kind == "circuitpython" else None
+        if self.nvm_path.exists():
+            cfg["nvm"] = self.nvm_path.read_bytes().hex()
         await self._write(cfg)
 
     async def _line(self) -> str:
@@ -158,7 +163,9 @@ class Vm:
                     self.adverts.append((bytes.fromhex(adv), bytes.fromhex(sr), connectable))
                 self._waiting = True
                 return req
-            if line.startswith("@bi boot "):
+            if line.startswith("@bi nvm "):
+                self._save_nvm(json.loads(line[8:]))
+            elif line.startswith("@bi boot "):
                 self.boot = json.loads(line[9:])
             elif line.startswith("@bi end "):
                 self.end = json.loads(line[8:])
@@ -169,6 +176,16 @@ class Vm:
                     self.codes.append(m.group(1))
                 if line.startswith(("link error", "Traceback")) or "Error" in line:
                     self.notable.append(line)
+
+    def _save_nvm(self, write: dict) -> None:
+        """A write to the board's nvm, kept at once as its flash would keep it."""
+        from stretchcue_host.sim.fakes.nvm import SIZE
+
+        if not self.nvm_path.exists():
+            self.nvm_path.write_bytes(b"\xff" * SIZE)
+        with self.nvm_path.open("r+b") as f:
+            f.seek(write["at"])
+            f.write(bytes.fromhex(write["d"]))
 
     async def _finish(self) -> int:
         if self.proc is None:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import time as real_time
 import types
 from importlib import resources
 
-from stretchcue_host.sim.fakes import hw
+from stretchcue_host.sim.fakes import hw, nvm
 from stretchcue_host.sim.world import WORLD
 
 STUB_BOARDS = {"clue": "clue_nrf52840_express", "cpb": "circuitplayground_bluefruit",
                "feather": "feather_nrf52840_express"}
+NVM_FILE = "nvm.bin"  # microcontroller.nvm, in the data folder (a board keeps it off the drive)
 ROLES = {"clue": {"P1": "motor", "SPEAKER": "tone"},
          "cpb": {"A1": "motor", "SPEAKER": "tone"},
          "feather": {"D10": "motor", "A0": "tone"}}
@@ -65,8 +67,13 @@ def _time() -> None:
     _module("time", **attrs)
 
 
-class _Nvm(bytearray):
-    pass
+def _nvm() -> nvm.ByteArray:
+    """The board's nvm, kept in the simulated device's data folder across reboots."""
+    data = os.environ.get("STRETCHCUE_DATA")
+    if not data:
+        return nvm.ByteArray()
+    os.makedirs(data, exist_ok=True)
+    return nvm.file_backed(os.path.join(data, NVM_FILE))
 
 
 def install(board: str) -> None:
@@ -83,7 +90,7 @@ def install(board: str) -> None:
     _module("neopixel_write", neopixel_write=hw.neopixel_write)
     uid = bytes.fromhex("5c0ffee5" + f"{sum(map(ord, board)):08x}")
     cpu = types.SimpleNamespace(uid=uid, temperature=25.0, voltage=3.3)
-    _module("microcontroller", cpu=cpu, nvm=_Nvm(256), Pin=hw.Pin,
+    _module("microcontroller", cpu=cpu, nvm=_nvm(), Pin=hw.Pin,
             reset=lambda: (_ for _ in ()).throw(SystemExit("reset")))
     _module("supervisor", ticks_ms=WORLD.ticks_ms, runtime=types.SimpleNamespace(
         usb_connected=False, serial_connected=False), reload=lambda: None)

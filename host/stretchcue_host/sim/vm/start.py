@@ -70,7 +70,21 @@ def format_exc(e: BaseException) -> str:
         return buf.getvalue()
 
 
-def install_board(cfg: dict, air: Air):
+def board_nvm(cfg: dict, link: Link):
+    """``microcontroller.nvm`` as the driver kept it (``cfg["nvm"]``, hex; erased if none);
+    every write goes back to the driver at once (``@bi nvm``), as flash keeps it."""
+    from binascii import hexlify, unhexlify
+
+    from stretchcue_host.sim.fakes.nvm import ByteArray
+
+    def save(start: int, data: bytes) -> None:
+        link.send("nvm", {"at": start, "d": hexlify(data).decode()})
+
+    saved = cfg.pop("nvm", None)  # 16 KB of hex the VM should not hold all run
+    return ByteArray(unhexlify(saved) if saved else None, save)
+
+
+def install_board(cfg: dict, air: Air, link: Link):
     """Every stand-in into sys.modules; returns (pins, storage, usb)."""
     WORLD.board = cfg["board"]
     WORLD.roles = cfg["roles"]
@@ -89,7 +103,8 @@ def install_board(cfg: dict, air: Air):
     install("busio", I2C=hw.I2C, SPI=hw.SPI)
     storage = system.Storage()
     usb = system.UsbCdc()
-    system.install_all(cfg["board"], bytes.fromhex(cfg["uid"]), storage, usb)
+    system.install_all(cfg["board"], bytes.fromhex(cfg["uid"]), storage, usb,
+                       board_nvm(cfg, link))
     gfx.modules(install)
     air.name = cfg["ble_name"]
     bleio.install(air)
@@ -235,7 +250,7 @@ def main(io) -> None:
     air = Air()
     link = Link(io, air)
     cfg = link.hello()
-    pins, storage, usb = install_board(cfg, air)
+    pins, storage, usb = install_board(cfg, air, link)
     system.CLOCK.hooks.append(link.on_sleep)
     if cfg.get("mount"):
         _mount(cfg["mount"])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 
 from stretchcue_host.sim.fakes import hw
+from stretchcue_host.sim.fakes.nvm import ByteArray
 from stretchcue_host.sim.world import WORLD
 
 
@@ -249,13 +250,13 @@ class UsbCdc:
         self.module.data = Serial() if self.want_data else None
 
 
-def install_all(board: str, uid: bytes, storage: Storage, usb: UsbCdc) -> None:
+def install_all(board: str, uid: bytes, storage: Storage, usb: UsbCdc, nvm=None) -> None:
     _time_module()
     _hashlib_module()
     install("supervisor", ticks_ms=WORLD.ticks_ms, runtime=_Runtime(), reload=_reset,
             get_previous_traceback=lambda: None, set_next_code_file=lambda *a, **k: None)
-    install("microcontroller", cpu=_Cpu(uid), nvm=bytearray(256), reset=_reset,
-            on_next_reset=lambda mode: None)
+    install("microcontroller", cpu=_Cpu(uid), nvm=ByteArray() if nvm is None else nvm,
+            reset=_reset, on_next_reset=lambda mode: None)
     install("storage", remount=storage.remount, getmount=storage.getmount,
             enable_usb_drive=lambda: None, disable_usb_drive=lambda: None)
     install("rtc", RTC=RTC, set_time_source=lambda source: None)
