@@ -2,14 +2,13 @@
 
 ``stretchcue.protocol.device.DeviceProtocol`` calls these methods; keeping
 them here (not in the protocol) leaves the protocol free of files and clocks.
-Pairing keys live as one small file per host in the data folder.
+Pairing keys live in the board's nvm, off the USB drive (keyring.py).
 """
 
 from __future__ import annotations
 
-import os
 import time
-from binascii import crc32, hexlify
+from binascii import crc32
 
 from app import DEFAULT_NAME
 from store import StoreError
@@ -30,7 +29,7 @@ class DeviceApi:
         self.app = app
         self.store = app.store
         self.device_id = device_id
-        self.keys_dir = self.store.keys_dir
+        self._keys: Any = None  # keyring.Keyring, made for the first key asked for
 
     @property
     def busy(self) -> bool:
@@ -112,30 +111,20 @@ class DeviceApi:
 
         rtc.RTC().datetime = time.localtime(epoch_s)
 
-    def _key_path(self, host_id: bytes) -> str:
-        return self.keys_dir + "/" + hexlify(bytes(host_id)).decode()
+    def _keyring(self) -> Any:
+        if self._keys is None:
+            self._keys = self.store.keys()
+        return self._keys
 
     def key_get(self, host_id: bytes) -> bytes | None:
-        try:
-            with open(self._key_path(host_id), "rb") as f:
-                return f.read()
-        except OSError:
-            return None
+        return self._keyring().get(bytes(host_id))
 
     def key_put(self, host_id: bytes, key: bytes | None) -> None:
-        path = self._key_path(host_id)
-        if key is None:
-            try:
-                os.remove(path)
-            except OSError:
-                pass
-            return
+        keys = self._keyring()
         try:
-            os.mkdir(self.keys_dir)
-        except OSError:
-            pass
-        with open(path, "wb") as f:
-            f.write(bytes(key))
-        sync = getattr(os, "sync", None)
-        if sync is not None:
-            sync()
+            if key is None:
+                keys.remove(bytes(host_id))
+            else:
+                keys.put(bytes(host_id), bytes(key))
+        except (OSError, RuntimeError) as e:  # RuntimeError: "Unable to write to nvm."
+            raise m.ProtocolError(m.INTERNAL, "could not store the key: %s" % e) from None

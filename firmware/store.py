@@ -73,12 +73,13 @@ def _explain(e: OSError) -> StoreError:
 
 class Store:
     def __init__(self, root: str | None = None, soft_limit: int = sl.SOFT_LIMIT,
-                 hard_limit: int = sl.HARD_LIMIT) -> None:
+                 hard_limit: int = sl.HARD_LIMIT, nvm: Any = None) -> None:
         self.soft_limit = soft_limit
         self.hard_limit = hard_limit
         self.root = root or os.getenv("STRETCHCUE_DATA") or DATA_ROOT
         self.routines_dir = self.root + "/routines"
-        self.keys_dir = self.root + "/keys"  # one file per paired computer (device_api)
+        self.keys_dir = self.root + "/keys"  # key files: earlier firmware's, or without an nvm
+        self.nvm = nvm  # microcontroller.nvm, where keyring.py keeps the pairing keys
         self.log_path = self.root + "/log.bin"
         self.size = 0  # bytes in log.bin
         self.next_seq = 1
@@ -273,19 +274,34 @@ class Store:
 
     # -- helpers --------------------------------------------------------------
 
+    def keys(self) -> Any:
+        """The paired computers' keys (``keyring.open_keys``: in the nvm, else files)."""
+        import keyring
+
+        k = keyring.open_keys(self.nvm, self.keys_dir)
+        drop("keyring")  # kept alive by ``k`` only
+        return k
+
+    def open_keys(self) -> str:
+        """At start: key files earlier firmware left on the drive move into the nvm.
+        Returns a note for the menu if the keys are (still) on the drive, else ''."""
+        keys = self.keys()
+        if not hasattr(keys, "adopt"):
+            return "no nvm: pairing keys are kept on the USB drive"
+        try:
+            keys.adopt(self.keys_dir)
+        except Exception as e:  # noqa: BLE001  (a bad nvm or drive must not stop a boot)
+            return "pairing keys not moved off the drive: " + str(e)
+        if _exists(self.keys_dir):
+            return "pairing keys left on the drive (read-only?)"
+        return ""
+
     def forget_keys(self) -> int:
         """Drop every paired computer's key (the device's own reset); returns how many."""
         try:
-            names = os.listdir(self.keys_dir)
-        except OSError:
-            return 0
-        for name in names:
-            try:
-                os.remove(self.keys_dir + "/" + name)
-            except OSError:
-                pass
-        _sync()
-        return len(names)
+            return self.keys().clear()
+        except (OSError, RuntimeError) as e:
+            raise StoreError("keys not forgotten: " + str(e)) from None
 
     def _records(self, offset: int = 0, reader: Any = None) -> Any:
         """Every intact record of the log from ``offset`` on, read a chunk at a time

@@ -6,8 +6,10 @@ rating, to the summary; B held on the menu shows a pairing code; the real
 host client pairs over the radio, pushes a routine, selects it and pulls the
 log; the pushed routine starts, and the power is cut in its second hold.
 Second boot, a new VM process on the same drive: the session resumes by
-itself and runs to its summary.  Then the log on the drive must tell exactly
-that story, and the host must have pulled exactly what the device had logged.
+itself and runs to its summary, and the host authenticates again with the key
+the board kept in its nvm (beside the drive, never in a file on it).  Then the
+log on the drive must tell exactly that story, and the host must have pulled
+exactly what the device had logged.
 
 The data folder is created at the drive's root by the firmware itself, so a
 folder named like a package in /lib (the old "/stretchcue") makes the second
@@ -196,13 +198,48 @@ async def first_boot(res: Result, vm: Vm, work: Path) -> dict:
     return did
 
 
-async def second_boot(res: Result, vm: Vm) -> None:
+async def host_again(client: DeviceClient, did: dict) -> dict:
+    """What any command of the paired tool does first: connect and authenticate."""
+    did["step"] = "connect"
+    await client.connect()
+    did["step"] = "authenticate"
+    await client.authenticate()
+    did["step"] = "info"
+    did["info"] = await client.info()
+    did["step"] = "close"
+    await client.close()
+    did["step"] = "done"
+    return did
+
+
+async def second_boot(res: Result, vm: Vm, work: Path) -> None:
     await vm.start()
     await until(vm, lambda: vm.texts, "the first screen after the power cut")
     res.check("after a power cut mid-session the next boot resumes it by itself",
               any(t.startswith(BUSY) for t in vm.texts), vm.texts)
     vm.phase("resumed")
     await until(vm, lambda: SUMMARY in vm.texts, "the resumed session's summary")
+
+    vm.phase("radio")
+    transport = VmTransport(vm, ATT_MTU[vm.board])
+    client = DeviceClient(transport, KeyStore(work / "keys.json"), timeout_s=30.0,
+                          retries=1, backoff_s=0)
+    did: dict = {"step": "start"}
+    error: BaseException | None = None
+    task = asyncio.create_task(host_again(client, did))
+    try:
+        await until(vm, lambda: task.done(), "the host authenticating after the reboot",
+                    transport, task, limit_ms=HOST_LIMIT_MS)
+    except VmEnded as e:
+        error = e
+    finally:
+        if not task.done():
+            task.cancel()
+    if task.done() and not task.cancelled():
+        error = task.exception()
+    res.check("after the reboot the paired host still authenticates (its key is in the nvm)",
+              error is None and did["step"] == "done",
+              f"failed at {did['step']}: {type(error).__name__}: {error}")
     vm.stop("done")
     await vm.close()
     _clean(res, vm, "second boot", "done")
@@ -264,6 +301,18 @@ def check_log(res: Result, image: Path, did: dict, old: list) -> None:
               second)
 
 
+def check_keys(res: Result, image: Path, nvm: Path, work: Path, did: dict) -> None:
+    """The pairing key is in the board's nvm (kept beside the drive), in no file on it."""
+    key = KeyStore(work / "keys.json").get(did.get("device", ""))
+    if not res.check("the host kept a key from pairing", key, did.get("device")):
+        return
+    on_drive = [p.relative_to(image).as_posix() for p in image.rglob("*")
+                if p.is_file() and key in p.read_bytes()]
+    res.check("the pairing key is in the nvm and in no file on the drive",
+              not on_drive and nvm.exists() and key in nvm.read_bytes(),
+              on_drive or f"{nvm} holds no key")
+
+
 async def check_libraries(kind: str, work: Path, libs: Path, standins: Path, vm_path,
                           heap: str, core_mpy_cross: Path | None = None) -> Result:
     """Every module in the drive's /lib imported on its own on the VM: the core as the
@@ -309,8 +358,9 @@ async def run_board(kind: str, board: str, work: Path, libs: Path, standins: Pat
                       config(board, vm_path, SESSION_SCRIPT, sampling), heap))
         did = await first_boot(res, vms[-1], work)
         vms.append(Vm(kind, board, image, standins, config(board, vm_path, "", sampling), heap))
-        await second_boot(res, vms[-1])
+        await second_boot(res, vms[-1], work)
         check_log(res, image, did, old)
+        check_keys(res, image, vms[-1].nvm_path, work, did)
     except VmEnded as e:
         res.check("the run reaches its end", False, e)
     except Exception:  # noqa: BLE001  (a harness or host failure is a failed run too)

@@ -68,6 +68,20 @@ def _corrupt(data: Path) -> None:
     (data / "selected.txt").write_text("mine")
 
 
+OLD_KEYS = {bytes([0x48 + i]) * 16: bytes([i]) * 32 for i in range(2)}
+
+
+def _old_keys_and_bad_nvm(data: Path) -> None:
+    """Key files an earlier firmware left on the drive, and an nvm (the simulator keeps it
+    in nvm.bin) whose two slots start right but fail their CRC (firmware/keyring.py)."""
+    prepare(data, None)
+    (data / "keys").mkdir()
+    for host, key in OLD_KEYS.items():
+        (data / "keys" / host.hex()).write_bytes(key)
+    slot = (b"SCK1" + bytes([7, 0, 0, 0, 1, 0, 0, 0]) + b"\x55" * 52).ljust(4096, b"\xa5")
+    (data / "nvm.bin").write_bytes(slot * 2)
+
+
 SCENARIOS = {
     # name: (board, button script, data folder setup, extra runner options)
     "plain": ("clue", "A@1s", _routine(None), {}),
@@ -77,7 +91,14 @@ SCENARIOS = {
     "nodrv": ("clue", "A@1s", _routine("desk-break"), {"no_drv2605": True, "until_ms": 20_000}),
     "cut": ("clue", "A@1s", _routine("desk-break"), {"cut_at": 75_000}),
     "corrupt": ("clue", "", _corrupt, {"until_ms": 3_000}),
+    "badnvm": ("clue", "", _old_keys_and_bad_nvm, {"until_ms": 3_000}),
 }
+
+
+@pytest.fixture
+def old_keys() -> dict:
+    """The keys the "badnvm" scenario left in files: host id -> key."""
+    return OLD_KEYS
 
 
 @pytest.fixture(scope="session")
