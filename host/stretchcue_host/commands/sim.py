@@ -24,19 +24,28 @@ from stretchcue_host.commands.common import EXIT_BAD_INPUT, fail
               help="Cut the power at this many ms of virtual time, then boot again.")
 @click.option("--trace", type=click.Path(dir_okay=False), default=None,
               help="Write a JSON-lines trace (motor, tone, keys, screens).")
+@click.option("--keep-running", is_flag=True,
+              help="Stay on after the summary screen, until Ctrl-C or SIGTERM.")
+@click.option("--usb-pty", is_flag=True,
+              help="A USB data port on a pseudo-terminal; prints 'usb data port PATH'.")
+@click.option("--stdin-buttons", is_flag=True,
+              help="Press buttons from stdin lines: 'press B_long', 'script A@0s,B@5s'.")
 def sim(routine: str | None, board: str, speed: float, headless: bool,
         screenshots: str | None, script: str, data: str | None, cut_at: int | None,
-        trace: str | None) -> None:
+        trace: str | None, keep_running: bool, usb_pty: bool, stdin_buttons: bool) -> None:
     """Run the firmware on a simulated BOARD with ROUTINE (default lower-back).
+
+    Ctrl-C or SIGTERM ends the run at the firmware's next sleep, with everything it
+    wrote complete (see docs/simulator.md for driving it from another program).
 
     \b
     Examples:
       stretchcue sim --speed 30                      # a window, 30x faster
       stretchcue sim --headless --speed 0 --screenshots shots
       stretchcue sim desk-break --board feather --headless --script "A@1s,AB@90s"
+      stretchcue sim --headless --usb-pty --keep-running --stdin-buttons --script ""
     """
     import os
-    import subprocess
     import sys
     import tempfile
     from pathlib import Path
@@ -60,13 +69,41 @@ def sim(routine: str | None, board: str, speed: float, headless: bool,
         if headless:
             env["SDL_VIDEODRIVER"] = "dummy"
         common = dict(speed=speed, screenshots=Path(screenshots) if screenshots else None,
-                      trace=Path(trace) if trace else None)
+                      trace=Path(trace) if trace else None, keep_running=keep_running,
+                      usb_pty=usb_pty, stdin_buttons=stdin_buttons)
         cmd = runner_command(sys.executable, board, folder, script=script, cut_at=cut_at,
                              **common)
-        rc = subprocess.run(cmd, env=env).returncode
+        rc = _run(cmd, env)
         if rc == 3 and cut_at is not None:
             click.echo(f"-- power cut at {cut_at} ms; booting again --")
             cmd = runner_command(sys.executable, board, folder, **common)
-            rc = subprocess.run(cmd, env=env).returncode
+            rc = _run(cmd, env)
         if rc:
             raise SystemExit(rc)
+
+
+def _run(cmd: list[str], env: dict) -> int:
+    """The runner as a child process, its exit status ours.  SIGINT and SIGTERM are passed
+    on to it, not acted on here: it ends at its next sleep with its files complete (a
+    Ctrl-C reaches it from the terminal too; a second one changes nothing)."""
+    import signal
+    import subprocess
+
+    procs: list = []
+    early: list = []  # signals that came before the child did
+
+    def forward(signum: int, frame: object) -> None:
+        for p in procs:
+            p.send_signal(signum)
+        if not procs:
+            early.append(signum)
+
+    old = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        procs.append(subprocess.Popen(cmd, env=env))
+        for signum in early:
+            procs[0].send_signal(signum)
+        return procs[0].wait()
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)

@@ -21,7 +21,8 @@ def runner_command(python: str, board: str, data: Path, *, speed: float = 0.0,
                    screenshots: Path | None = None, script: str = "", trace: Path | None = None,
                    until_ms: int | None = None, cut_at: int | None = None,
                    quiet: bool = False, no_drv2605: bool = False,
-                   keep_running: bool = False) -> list[str]:
+                   keep_running: bool = False, usb_pty: bool = False,
+                   stdin_buttons: bool = False) -> list[str]:
     cmd = [python, "-m", "stretchcue_host.sim.runner", "--board", board, "--data", str(data),
            "--speed", str(speed)]
     for flag, value in (("--screenshots", screenshots), ("--script", script),
@@ -29,7 +30,8 @@ def runner_command(python: str, board: str, data: Path, *, speed: float = 0.0,
         if value:
             cmd += [flag, str(value)]
     for flag, on in (("--quiet", quiet), ("--no-drv2605", no_drv2605),
-                     ("--keep-running", keep_running)):
+                     ("--keep-running", keep_running), ("--usb-pty", usb_pty),
+                     ("--stdin-buttons", stdin_buttons)):
         if on:
             cmd.append(flag)
     return cmd

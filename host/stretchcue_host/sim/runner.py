@@ -7,8 +7,13 @@
 
 Buttons in ``--script`` are the board's (A, B, and C on the Feather); ``_long``
 holds one for a second, ``AB`` presses both.  The run ends at the summary
-screen (unless --keep-running), at --until-ms, or at --cut-at, which stops the
-process dead like a pulled battery.
+screen (unless --keep-running), at --until-ms, on SIGTERM or SIGINT (at the
+firmware's next sleep, so nothing is left half-written; exit status 0 as for any
+end), or at --cut-at, which stops the process dead like a pulled battery
+(exit status 3).
+
+``--stdin-buttons`` reads ``press GESTURE`` and ``script A@0s,B@5s`` (times from
+now) lines; a line that is neither is reported on stderr and skipped.
 
 ``--usb-pty`` gives the board a USB data port (``usb_cdc.data``) on a
 pseudo-terminal and prints its laptop-side path as the console line
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -97,6 +103,14 @@ def main(argv: list[str] | None = None) -> int:
                    help="read 'press GESTURE' / 'script A@5s,...' (relative) lines on stdin")
     args = p.parse_args(argv)
 
+    from stretchcue_host.sim.world import WORLD, SimStop
+
+    def stop(signum: int, frame: object) -> None:
+        WORLD.stop(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
     if args.speed <= 0 or args.screenshots:
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -117,7 +131,6 @@ def main(argv: list[str] | None = None) -> int:
     from adafruit_display_text import label  # noqa: F401
 
     from stretchcue_host.sim.fakes.modules import install
-    from stretchcue_host.sim.world import WORLD, SimStop
 
     WORLD.board = args.board
     WORLD.speed = args.speed
@@ -169,8 +182,11 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         sys.stdout = real_stdout
+    end = {"signal": WORLD.stop_reason} if WORLD.stop_reason else {}
     WORLD.emit("end", sleeps=WORLD.sleeps,
-               refreshes=sum(d.refreshes for d in WORLD.displays))
+               refreshes=sum(d.refreshes for d in WORLD.displays), **end)
+    if WORLD.stop_reason:
+        print(f"stopped by {WORLD.stop_reason}", file=sys.stderr, flush=True)
     if WORLD.trace_file:
         WORLD.trace_file.close()
     return 0

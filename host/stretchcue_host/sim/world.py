@@ -44,7 +44,9 @@ class World:
         self.busy_speed = 0.0
         self.texts: list = []  # the label texts on screen after the last refresh
         self.screen_changes = 0
-        self._commands: list[str] = []
+        self._commands: list = []  # presses from stdin, at times relative to their arrival
+        self.stop_reason = ""  # set by stop(): the run ends at the firmware's next sleep
+        self._napping = False  # inside a real-time sleep, where stop() may end it at once
 
     # -- clock --------------------------------------------------------------
 
@@ -55,6 +57,8 @@ class World:
         """Advance virtual time, delivering scripted presses on the way."""
         self.sleeps += 1
         self.emit("sleep", ms=int(seconds * 1000))
+        if self.stop_reason:
+            raise SimStop
         self._take_commands()
         target = self.now_ms + max(0, int(round(seconds * 1000)))
         while self.presses and self.presses[0][0] <= target:
@@ -65,7 +69,14 @@ class World:
         self._advance(target)
         if self.summary_seen and self.stop_when_summary:
             raise SimStop
-        if self.now_ms >= self.until_ms:
+        if self.now_ms >= self.until_ms or self.stop_reason:
+            raise SimStop
+
+    def stop(self, reason: str) -> None:
+        """End the run as --until-ms would: at once if the firmware is sleeping, else at its
+        next sleep, so no write of the firmware's is cut short (for a signal handler)."""
+        self.stop_reason = reason
+        if self._napping:
             raise SimStop
 
     def _advance(self, target: int) -> None:
@@ -79,30 +90,74 @@ class World:
             os._exit(3)  # no cleanup, no flushing: as abrupt as pulling the battery
         speed = self.busy_speed if self.busy else self.speed
         if speed > 0:
-            _real_time.sleep((target - self.now_ms) / 1000 / speed)
+            self._napping = True
+            try:
+                _real_time.sleep((target - self.now_ms) / 1000 / speed)
+            finally:
+                self._napping = False
         self.now_ms = target
 
     def listen_stdin(self) -> None:
-        """Take button presses from stdin lines, as a finger on the simulated board."""
-        import sys
+        """Take button presses from stdin lines, as a finger on the simulated board:
+        ``press GESTURE`` presses now, ``script A@0s,B@5s`` at times from now.  A line
+        that is neither is reported on stderr and skipped; the run goes on."""
+        import os
         import threading
 
+        def take(raw: bytes) -> None:
+            presses = self.parse_command(raw.decode("utf-8", "replace"))
+            if presses:
+                self._commands.append(presses)
+
         def reader() -> None:
-            for line in sys.stdin:
-                self._commands.append(line.strip())
+            # os.read, not sys.stdin: no text decoding to fail, and no buffer lock held
+            # here that the interpreter's exit would wait for.
+            rest = b""
+            while True:
+                try:
+                    data = os.read(0, 4096)
+                except OSError:
+                    data = b""
+                if not data:
+                    take(rest)
+                    return
+                *lines, rest = (rest + data).split(b"\n")
+                for line in lines:
+                    take(line)
 
         threading.Thread(target=reader, daemon=True).start()
 
+    def parse_command(self, line: str) -> list | None:
+        """One stdin line as ``(ms from now, key, pressed)`` transitions; None (and a line
+        on stderr saying why) if it is not a command, [] if it is blank."""
+        import sys
+
+        from stretchcue_host.sim.runner import KEY_NAMES, ScriptError, parse_buttons
+
+        text = line.strip()
+        verb, _, arg = text.partition(" ")
+        arg = arg.strip()
+        try:
+            if not text:
+                return []
+            if verb == "press":
+                keys = list(KEY_NAMES[self.board]) + ["AB"]
+                gestures = keys + [k + "_long" for k in keys]
+                if arg not in gestures:
+                    raise ScriptError("press takes one of %s on %s"
+                                      % (", ".join(gestures), self.board))
+                return parse_buttons(arg + "@0ms", self.board)
+            if verb == "script" and arg:
+                return parse_buttons(arg, self.board)
+            raise ScriptError("write 'press GESTURE' (e.g. press B_long) or "
+                              "'script A@0s,B@5s' (times from now)")
+        except ScriptError as e:
+            print("stdin: ignored %r: %s" % (text[:80], e), file=sys.stderr, flush=True)
+            return None
+
     def _take_commands(self) -> None:
         while self._commands:
-            from stretchcue_host.sim.runner import parse_buttons
-
-            verb, _, arg = self._commands.pop(0).partition(" ")
-            if verb == "press":
-                arg += "@0ms"
-            elif verb != "script":
-                continue
-            for at, key, pressed in parse_buttons(arg, self.board):
+            for at, key, pressed in self._commands.pop(0):
                 self.presses.append((self.now_ms + at, key, pressed))
             self.presses.sort()
 
