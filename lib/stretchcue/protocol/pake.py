@@ -1,22 +1,47 @@
-"""Pairing by SPAKE2 over the 2048-bit MODP group (RFC 3526 group 14).
+"""Pairing by SPAKE2 (RFC 9382) over edwards25519 with the RFC's own M and N.
 
 The device shows a 6-digit code; the person types it into the laptop.  A
 6-digit code is far too small to use as a key: anyone who recorded a plain
 challenge-response exchange could try all million codes offline.  SPAKE2
-(RFC 9382) blinds each side's Diffie-Hellman share with the code, so a
-recording is useless without solving Diffie-Hellman, and an active attacker
-gets exactly one guess per pairing attempt (the device leaves pairing mode
-after any failure).  CircuitPython has no X25519 and no elliptic-curve point
-arithmetic, but it has arbitrary-precision integers and three-argument
-``pow``, which is all this needs: two 256-bit-exponent powers per side.
+blinds each side's Diffie-Hellman share with the code, so a recording is
+useless without solving Diffie-Hellman, and an active attacker gets exactly one
+guess per pairing attempt (the device leaves pairing mode after any failure).
 
-Both sides call ``start``, exchange ``share()``, call ``finish`` with the
-other's share and both ids, and compare confirmation tags; the derived
-``pair_key`` is then stored by both as the per-device key.
+It used to run over the 2048-bit MODP group; edwards25519 (``ed25519``, plain
+Python integers) takes about a third of the time and a 32-byte share instead of
+256 bytes (``bench/pairing_cost.py`` has the figures; ``bench/pake_modp.py`` the
+old code).  Following RFC 9382 for edwards25519 with SHA-256, HKDF and HMAC:
+
+* host = A (blinds with M), device = B (blinds with N); idA and idB are the
+  host and device ids as the caller gives them;
+* pA = x*G + w*M, pB = y*G + w*N; K = h*x*(pB - w*N) on A, h*y*(pA - w*M) on B
+  with h = 8, so a share with a small-order part cannot steer K; a share that
+  does not decode (RFC 8032, canonical only), is of small order, or gives K =
+  identity is refused;
+* TT = len(A)||A || len(B)||B || len(pA)||pA || len(pB)||pB || len(K)||K ||
+  len(w)||w, each len 8 bytes little-endian, points in RFC 8032 encoding, w as
+  32 bytes big-endian (the RFC's own test vectors' form);
+* Ke||Ka = SHA256(TT), 16 bytes each; KcA||KcB = HKDF(Ka, salt=nil,
+  info="ConfirmationKeys"||AAD, 32) with AAD = b"stretchcue v1"; cA =
+  HMAC(KcA, TT), cB = HMAC(KcB, TT);
+* ``pair_key``, the 32-byte key both sides keep, = HKDF(Ke, salt=b"",
+  info=b"stretchcue v1 pair key", 32).
+
+w = SHA256(b"stretchcue v1 w" || code) as a little-endian integer mod L.  RFC
+9382 asks for a memory-hard function of the password; that slows offline
+guessing, and SPAKE2 leaves nothing to guess offline: an attacker gets one
+online guess per attempt, one in a million, whatever the hash.
+
+The secret is 32 random bytes read little-endian mod L (never 0): 256 random
+bits reduced mod L are within 2**-127 of uniform, as are w's.
+RFC 9382 publishes test vectors only for P-256; ``tests/core/test_protocol_pake.py``
+checks the group on RFC 8032's key-generation vectors, that M and N are the
+points the RFC's seeds generate, and the protocol on its own properties.
 """
 
 from __future__ import annotations
 
+from stretchcue.protocol import ed25519 as _ed
 from stretchcue.protocol import sha256 as _sha
 
 try:
@@ -24,74 +49,24 @@ try:
 except ImportError:
     pass
 
-P = int(
-    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A0879"
-    "8E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B"
-    "0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA4836"
-    "1C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804"
-    "F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6"
-    "955817183995497CEA956AE515D2261898FA051015728E5A8AACAA68FFFFFFFFFFFFFFFF", 16)
-G = 2
-SIZE = 256  # bytes in a group element
-SECRET_BYTES = 32  # 256-bit exponents: 128-bit security, above the group's 112
+SIZE = 32  # bytes in a share: one RFC 8032 point encoding
+SECRET_BYTES = 32
+AAD = b"stretchcue v1"
+M = (b"\xd0\x48\x03\x2c\x6e\xa0\xb6\xd6\x97\xdd\xc2\xe8\x6b\xda\x85\xa3"
+     b"\x3a\xda\xc9\x20\xf1\xbf\x18\xe1\xb0\xc6\xd1\x66\xa5\xce\xcd\xaf")
+N = (b"\xd3\xbf\xb5\x18\xf4\x4f\x34\x30\xf2\x9d\x0c\x92\xaf\x50\x38\x65"
+     b"\xa1\xed\x32\x81\xdc\x69\xb3\x5d\xd8\x68\xba\x85\xf8\x86\xc4\xab")
 
 
 class PairError(ValueError):
     """A share was malformed or the other side's confirmation did not match."""
 
 
-def _int(b: Any) -> int:
-    return int.from_bytes(bytes(b), "big")
-
-
-def _bytes(n: int) -> bytes:
-    return n.to_bytes(SIZE, "big")
-
-
-def _powmod(b: int, e: int, m: int) -> int:
-    try:
-        return pow(b, e, m)
-    except (TypeError, NotImplementedError):  # a port built without 3-argument pow
-        r = 1
-        b %= m
-        while e:
-            if e & 1:
-                r = r * b % m
-            b = b * b % m
-            e >>= 1
-        return r
-
-
-def _inverse(a: int, m: int) -> int:
-    r0, r1, s0, s1 = m, a % m, 0, 1
-    while r1:
-        q = r0 // r1
-        r0, r1 = r1, r0 - q * r1
-        s0, s1 = s1, s0 - q * s1
-    if r0 != 1:
-        raise PairError("share is not invertible")
-    return s0 % m
-
-
-def _element(label: bytes) -> int:
-    """A group element nobody knows the logarithm of: hash, reduce, square."""
-    out = b""
-    i = 0
-    while len(out) < SIZE + 16:
-        out += _sha.sha256(b"stretchcue spake2 " + label + bytes((i,)))
-        i += 1
-    return _powmod(_int(out) % P, 2, P)
-
-
 def code_scalar(code: str) -> int:
-    """The password scalar: the six digits as a number (plus one, so never 0)."""
-    if len(code) != 6 or any(c not in "0123456789" for c in code):
+    """w, the password scalar, from the six digits."""
+    if len(code) != 6 or code.strip("0123456789"):
         raise PairError("the pairing code is 6 digits")
-    return int(code) + 1
-
-
-def _lp(b: bytes) -> bytes:
-    return len(b).to_bytes(2, "big") + b
+    return int.from_bytes(_sha.sha256(b"stretchcue v1 w" + code.encode()), "little") % _ed.L
 
 
 class Spake2:
@@ -100,37 +75,43 @@ class Spake2:
     def __init__(self, role: bytes, code: str, secret: Any) -> None:
         self.role = role
         self._w = code_scalar(code)
-        self._x = _int(secret) or 1
-        mine = _element(b"M" if role == b"H" else b"N")
-        self._share = _powmod(G, self._x, P) * _powmod(mine, self._w, P) % P
+        self._x = int.from_bytes(bytes(secret), "little") % _ed.L or 1
+        blind = _ed.decode(M if role == b"H" else N)
+        self._share = _ed.encode(_ed.mul2(self._x, _ed.BASE, self._w, blind))
         self.pair_key = b""
-        self._confirm: dict = {}  # role -> expected tag
+        self._expect = b""  # the other side's tag, once finished
 
     def share(self) -> bytes:
-        return _bytes(self._share)
+        return self._share
 
     def finish(self, other: Any, host_id: bytes, device_id: bytes) -> bytes:
         """Take the other side's share; return this side's confirmation tag."""
-        if len(other) != SIZE:
-            raise PairError("share must be %d bytes" % SIZE)
-        y = _int(other)
-        if y <= 1 or y >= P - 1:
-            raise PairError("share out of range")
-        theirs = _element(b"N" if self.role == b"H" else b"M")
-        unblinded = y * _inverse(_powmod(theirs, self._w, P), P) % P
-        k = _powmod(_powmod(unblinded, self._x, P), 2, P)  # squared: stay in the prime subgroup
-        a, b = (self.share(), bytes(other)) if self.role == b"H" else (bytes(other), self.share())
-        transcript = (_lp(host_id) + _lp(device_id) + _lp(a) + _lp(b) + _lp(_bytes(k))
-                      + _lp(self._w.to_bytes(4, "big")))
-        ke = _sha.sha256(transcript)
-        th = _sha.sha256(a + b)
-        self.pair_key = _sha.hmac(ke, b"stretchcue pair key")
-        for r in (b"H", b"D"):
-            self._confirm[r] = _sha.hmac(_sha.hmac(ke, b"confirm " + r), th)
-        return self._confirm[self.role]
+        other = bytes(other)
+        try:
+            s = _ed.decode(other)
+        except ValueError:
+            raise PairError("share is not a point") from None
+        dbl = _ed.double
+        s = dbl(dbl(dbl(s)))
+        host = self.role == b"H"
+        x = self._x
+        # h*x*(S - w*U) = x*(8S) + (-8*x*w mod L)*U, as U has order L
+        k = _ed.mul2(x, s, -8 * x * self._w % _ed.L, _ed.decode(N if host else M))
+        if s[0] % _ed.P == 0 or k[0] % _ed.P == 0:  # identity, in the prime-order subgroup
+            raise PairError("share has small order")
+        a, b = (self._share, other) if host else (other, self._share)
+        tt = b""
+        for f in (host_id, device_id, a, b, _ed.encode(k), self._w.to_bytes(32, "big")):
+            tt += len(f).to_bytes(8, "little") + bytes(f)
+        h = _sha.sha256(tt)
+        kc = _sha.hkdf(h[16:], b"", b"ConfirmationKeys" + AAD, 32)
+        self.pair_key = _sha.hkdf(h[:16], b"", b"stretchcue v1 pair key", 32)
+        ca = _sha.hmac(kc[:16], tt)
+        cb = _sha.hmac(kc[16:], tt)
+        self._expect = cb if host else ca
+        return ca if host else cb
 
     def check(self, tag: Any) -> None:
         """Raise PairError unless ``tag`` is the other side's correct confirmation."""
-        other = b"D" if self.role == b"H" else b"H"
-        if not self._confirm or not _sha.equal(bytes(tag), self._confirm[other]):
+        if not self._expect or not _sha.equal(bytes(tag), self._expect):
             raise PairError("pairing code did not match")
