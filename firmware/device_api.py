@@ -75,9 +75,14 @@ class DeviceApi:
 
     def delete(self, name: str) -> bool:
         """Deleting a stored routine that hides the built-in one brings the built-in back;
-        the built-in one itself cannot go."""
+        the built-in one itself cannot go.  Deleting the selected routine selects it."""
         done = self.store.delete_routine(name)
         if done:
+            if name != DEFAULT_NAME and self.store.selected() == name:
+                try:
+                    self.store.select(DEFAULT_NAME)
+                except StoreError:
+                    pass  # the app falls back to it all the same
             self.app.reload_routines()
         elif name == DEFAULT_NAME:
             raise m.ProtocolError(m.BAD_REQUEST, "'%s' is the built-in routine; it cannot "

@@ -55,6 +55,14 @@ def test_the_builtin_routine_can_be_selected_again(tmp_path):
     assert not api.select("nope")
 
 
+def test_deleting_the_selected_routine_selects_the_builtin_one_without_a_warning(tmp_path):
+    app, api = make(tmp_path, desk_break="desk-break")
+    assert api.select("desk-break")
+    assert api.delete("desk-break") is True
+    assert (app.name, app.routine.name, app.note) == (BUILTIN, "Lower back", "")
+    assert app.store.selected() == BUILTIN and _listed(api)[BUILTIN]["selected"]
+
+
 def test_the_builtin_routine_cannot_be_deleted(tmp_path):
     app, api = make(tmp_path)
     with pytest.raises(m.ProtocolError) as e:
