@@ -1,4 +1,6 @@
-"""Pairing by SPAKE2 over the 2048-bit MODP group (RFC 3526 group 14).
+"""The pairing module as it was before edwards25519, kept for bench/pairing_cost.py.
+
+Pairing by SPAKE2 over the 2048-bit MODP group (RFC 3526 group 14).
 
 The device shows a 6-digit code; the person types it into the laptop.  A
 6-digit code is far too small to use as a key: anyone who recorded a plain

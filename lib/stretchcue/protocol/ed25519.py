@@ -71,7 +71,7 @@ def mul2(a: int, pa: Any, b: int, pb: Any) -> Any:
     """a*pa + b*pb for scalars 0 <= a, b < 2**256, both scalars' bits together from
     the top: one run of doublings, an addition for three bits in four."""
     p = P
-    table = [None]
+    table: list = [None]
     for q in (pa, pb, None):
         if q is None:
             q = _madd(pa, table[2])
