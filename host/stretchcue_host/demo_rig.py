@@ -4,7 +4,8 @@ A small driver around them that reads the device's console (as a person
 reads its screen) and presses its buttons (stdin), so the demo and the
 end-to-end tests exercise the same real BLE stack the same way.  With
 ``usb=True`` the device also gets its USB data port on a pseudo-terminal
-(``usb_port``), for the serial transport's tests.
+(``usb_port``), for the serial transport's tests.  The person at the device
+answers "Pair with <name>?" with ``answer`` ("A" yes, "B" no, "" nobody).
 """
 
 from __future__ import annotations
@@ -20,10 +21,16 @@ from pathlib import Path
 from stretchcue_host.sim.device_dir import prepare
 
 
+_CODE = re.compile(r"screen: Pair laptop \|[^|]*\| (\d{6}) \|")
+_ASKED = re.compile(r"screen: Pair with \|")
+
+
 class Rig:
     def __init__(self, folder: Path, board: str = "clue", routine: str = "lower-back",
-                 centrals: int = 1, usb: bool = False, script: str = "B_long@1s") -> None:
+                 centrals: int = 1, usb: bool = False, script: str = "B_long@1s",
+                 answer: str = "A") -> None:
         self.folder = folder
+        self.answer = answer
         self.centrals = centrals
         self.usb = usb
         self.boot_script = script
@@ -66,7 +73,13 @@ class Rig:
 
     def _read(self) -> None:
         for line in self._dev.stdout:
+            if self.answer and _ASKED.search(line):
+                self.press(self.answer)
             self.lines.put(line)
+
+    def pairing_code(self, timeout_s: float = 30.0) -> str:
+        """The laptop pairing code, read off the screen (the device never prints it)."""
+        return self.wait_for(_CODE.pattern, timeout_s).group(1)
 
     def wait_for(self, pattern: str, timeout_s: float = 30.0) -> re.Match:
         """The next console line matching ``pattern``; TimeoutError, with the device's

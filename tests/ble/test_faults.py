@@ -20,7 +20,7 @@ from stretchcue import sessionlog as sl
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
 from stretchcue.protocol.transfer import RX_BUFFER
-from stretchcue_host.client import ClientError, DeviceClient
+from stretchcue_host.client import ClientError, DeviceClient, SessionEnded
 from stretchcue_host.demo_rig import Rig
 from stretchcue_host.keys import KeyStore
 from stretchcue_host.routine_rules import canonical_json
@@ -46,7 +46,7 @@ def rig(tmp_path_factory):
 def keys(rig, tmp_path_factory):
     """A key store paired with the rig's device (over the radio, with the shown code)."""
     store = KeyStore(tmp_path_factory.mktemp("keys") / "keys.json")
-    code = rig.wait_for(r"pairing code (\d{6})").group(1)
+    code = rig.pairing_code()
 
     async def pair():
         client = DeviceClient(link(rig), store)
@@ -240,6 +240,7 @@ def test_random_and_mutated_frames_change_nothing_and_the_device_still_answers(r
                 (m.ROUTINE_DELETE, b"lower-back"), (m.LOG_ACK, struct.pack("<I", 10 ** 6)),
                 (m.ROUTINE_SELECT, NAME.encode()), (m.FORGET, b""))]
             valid += [fr.encode(m.ROUTINE_DELETE, 3, b"lower-back"), fr.encode(m.FORGET, 4)]
+            client.session = None  # the first mutant ends the session: pace in clear
             batch = b""
             sent = 0
             client._req = 100  # our own requests' ids stay clear of the junk's (3, 4, 9)
@@ -252,7 +253,6 @@ def test_random_and_mutated_frames_change_nothing_and_the_device_still_answers(r
                         await client.status()  # paces the flood: the device has read it
                 batch += junk
             await client.transport.write(batch + b"\n")
-            client.session = None  # the flood may have advanced counters; start afresh
             await client.authenticate()
             return await client.routines()
         finally:
@@ -275,20 +275,20 @@ def test_replayed_frames_are_refused_on_the_same_and_a_new_connection(rig, keys)
             assert ok.ftype == m.OK
             await client.push(NAME, _variant(0))  # put it back
             await client.transport.write(frame)  # the same bytes again, same session
-            with pytest.raises(m.ProtocolError) as same:
+            with pytest.raises(SessionEnded) as same:
                 await client._reply(req, m.OK)
             await client.close()
             await client.connect()
             await client.authenticate()
             await client.transport.write(frame)  # and on a fresh session
-            with pytest.raises(m.ProtocolError) as fresh:
+            with pytest.raises(SessionEnded) as fresh:
                 await client._reply(req, m.OK)
-            return same.value.name, fresh.value.name
+            return str(same.value), str(fresh.value)
         finally:
             await client.close()
 
     same, fresh = asyncio.run(asyncio.wait_for(go(), 60))
-    assert same == fresh == "AUTH_FAILED"
+    assert same == fresh == "the device ended the session: frame rejected; session ended"
     assert (rig.data / "routines" / f"{NAME}.json").read_bytes() == _variant(0)
 
 

@@ -62,7 +62,7 @@ def demo(out: str, board: str) -> None:
 
         console.print(f"[bold]1.[/] simulated {board} is up on a virtual BLE radio; "
                       "B held on its menu: pairing mode")
-        code = rig.wait_for(r"pairing code (\d{6})").group(1)
+        code = rig.pairing_code()
         console.print(f"[bold]2.[/] the device shows {code[:3]} {code[3:]}; pairing")
         cli("pair", "--code", code, "--transport", radio)
         console.print("[bold]3.[/] pushing the default routine")

@@ -366,6 +366,7 @@ class DeviceProtocol:
         from stretchcue.protocol import pake
 
         drop("stretchcue.protocol.pake")  # kept alive by this attempt's Spake2 only
+        drop("stretchcue.protocol.ed25519")
         self._spake = sp = pake.Spake2(b"D", code, self._rand(_SECRET))
         dev_id = str(self.api.info().get("id", "")).encode()
         try:

@@ -114,6 +114,7 @@ class Window:
             self.name = name
             self.reply = 0
             self.since = now_ms
+            self.version += 1
 
     def answer(self, yes: bool) -> None:
         """The person's answer to "Pair with <name>?" (the owner's tick acts on it)."""
