@@ -44,11 +44,12 @@ HEAP = "512K"
 CORE = ("stretchcue.routine", "stretchcue.timeline", "stretchcue.engine", "stretchcue.cues",
         "stretchcue.sessionlog", "stretchcue.resume")
 PROTOCOL = ("stretchcue.protocol.frame", "stretchcue.protocol.messages",
-            "stretchcue.protocol.transfer", "stretchcue.protocol.poly1305",
+            "stretchcue.protocol.transfer", "stretchcue.protocol.aes",
             "stretchcue.protocol.sha256", "stretchcue.protocol.auth",
-            "stretchcue.protocol.device")
+            "stretchcue.protocol.pairing", "stretchcue.protocol.device")
 JOBS = ("stretchcue.routine_check", "stretchcue.log_prune", "stretchcue.protocol.text",
-        "stretchcue.protocol.pake", "stretchcue.protocol.sha256_pure")
+        "stretchcue.protocol.ed25519", "stretchcue.protocol.pake",
+        "stretchcue.protocol.sha256_pure", "stretchcue.protocol.aes_pure")
 ROUTINE = "+ default routine loaded"
 ROUTINE_ROW = "routine + default routine loaded"
 
