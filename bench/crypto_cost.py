@@ -1,8 +1,9 @@
-"""Bench: what the encrypted link's symmetric crypto costs per 512 bytes, native vs pure.
+"""Bench: what the encrypted link's crypto costs, native vs pure.
 
 Times ``aes.ctr`` (AES-128-CTR) and ``sha256.Hmac.tag`` (HMAC-SHA256, key set up
-beforehand) over a 512-byte message, with whatever native primitive the VM has
-and with the pure-Python fallback (``pure=True``), on:
+beforehand) over a 512-byte message, and a whole frame's seal plus open
+(``auth.Session``, a 492-byte payload: the largest a sealed frame carries),
+with whatever native primitive the VM has and with the pure-Python fallback, on:
 
 * CPython (``cryptography`` and ``hashlib``);
 * MicroPython 1.27's WebAssembly build under Node (``tests/micropython/run.mjs
@@ -37,7 +38,8 @@ _SCRIPT = """
 import gc
 import sys
 
-from stretchcue.protocol import aes, sha256
+from stretchcue.protocol import aes, auth, sha256
+from stretchcue.protocol import frame as fr
 
 try:
     from time import ticks_diff, ticks_us
@@ -79,6 +81,42 @@ if sha256._native is not None:
 benches.append(("hmac_pure", lambda: MAC_PURE.tag(DATA)))
 
 
+def _pair(pure):
+    saved = aes._native, sha256._native
+    if pure:
+        aes._native = sha256._native = None
+    try:
+        h = auth.Session(bytes(32), b"H", b"h" * 16, b"d", b"n" * 16, b"m" * 16)
+        d = auth.Session(bytes(32), b"D", b"h" * 16, b"d", b"n" * 16, b"m" * 16)
+    finally:
+        aes._native, sha256._native = saved
+    return h, d
+
+
+PAYLOAD = DATA[:492]
+
+
+def _seal_open(pure):
+    h, d = _pair(pure)
+
+    def run():
+        saved = aes._native, sha256._native
+        if pure:
+            aes._native = sha256._native = None
+        try:
+            f = fr.FrameDecoder().feed(h.seal(0x0C, 1, PAYLOAD))[0]
+            assert d.open(f) == PAYLOAD
+        finally:
+            aes._native, sha256._native = saved
+
+    return run
+
+
+if aes.BACKEND != "pure" or sha256._native is not None:
+    benches.append(("frame_native", _seal_open(False)))
+benches.append(("frame_pure", _seal_open(True)))
+
+
 def batch(fn, reps):
     gc.collect()
     t0 = _now()
@@ -105,7 +143,8 @@ print("BENCH version %d.%d.%d" % tuple(sys.implementation.version[:3]))
 """
 
 COLUMNS = (("aes_native", "AES-CTR native"), ("aes_pure", "AES-CTR pure"),
-           ("hmac_native", "HMAC native"), ("hmac_pure", "HMAC pure"))
+           ("hmac_native", "HMAC native"), ("hmac_pure", "HMAC pure"),
+           ("frame_native", "seal+open native"), ("frame_pure", "seal+open pure"))
 
 
 def figures(stdout: str) -> dict:
@@ -151,7 +190,7 @@ def main() -> int:
     print("Time per 512 bytes, median of 5 interleaved batches, on this %s machine"
           % platform.machine())
     print()
-    head = "%-38s" % "VM (AES backend)" + "".join("%16s" % c for _, c in COLUMNS)
+    head = "%-38s" % "VM (AES backend)" + "".join("%18s" % c for _, c in COLUMNS)
     print(head)
     failed = 0
     for label, res in runs:
@@ -166,8 +205,10 @@ def main() -> int:
         if not label.startswith("CPython"):
             label = "%s %s" % (label, fig["version"])
         label = "%s (%s)" % (label, fig["backend"])
-        print("%-38s" % label + "".join("%16s" % fmt(fig.get(k)) for k, _ in COLUMNS))
+        print("%-38s" % label + "".join("%18s" % fmt(fig.get(k)) for k, _ in COLUMNS))
     print()
+    print("AES and HMAC: per 512 bytes.  seal+open: one frame with 492 payload bytes sealed")
+    print("by one side and opened by the other (its 11 framing + 20 seal bytes included).")
     print("'-': no native primitive on that VM.  Measured here, not on a board.")
     return 1 if failed else 0
 
