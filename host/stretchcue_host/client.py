@@ -5,9 +5,9 @@ answer to an attempt that already timed out and is dropped.  A request that
 times out is sent again (sealed afresh, since a sealed frame is never accepted
 twice) with a growing pause.  Inside a session every reply must open under
 the counter of the request it answers; one that does not ends the session,
-as it does on the device, and the operations that resume reconnect.  Uploads and log reads survive a dropped link:
-the client reconnects, authenticates again and resumes from the device's last
-acknowledged offset, or from the last log record it holds.
+as it does on the device.  Uploads and log reads survive a dropped link or
+an ended session: the client reconnects, authenticates again and resumes from
+the device's last acknowledged offset, or from the last log record it holds.
 """
 
 from __future__ import annotations

@@ -20,7 +20,6 @@ from pathlib import Path
 
 from stretchcue_host.sim.device_dir import prepare
 
-
 _CODE = re.compile(r"screen: Pair laptop \|[^|]*\| (\d{6}) \|")
 _ASKED = re.compile(r"screen: Pair with \|")
 

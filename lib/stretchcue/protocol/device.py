@@ -6,7 +6,7 @@ through ``api``, an object the firmware (or a test) provides::
 
     api.info() -> dict            id, fw, board, free, battery (None if unknown)
     api.busy                      True while a session runs
-    api.list_routines() -> list   [{"name", "size", "crc", "selected"}]
+    api.list_routines() -> list   [{"name", "size", "crc", "selected", "builtin"}]
     api.put_routine(name, data)   validated canonical JSON; atomic replace
     api.select(name) -> bool      False: no such routine
     api.delete(name) -> bool      False: no such routine

@@ -5,7 +5,7 @@ The device shows a 6-digit code; the person types it into the laptop.  A
 challenge-response exchange could try all million codes offline.  SPAKE2
 blinds each side's Diffie-Hellman share with the code, so a recording is
 useless without solving Diffie-Hellman, and an active attacker gets exactly one
-guess per pairing attempt (the device leaves pairing mode after any failure).
+guess per pairing attempt (a wrong one makes the device show a fresh code).
 
 It used to run over the 2048-bit MODP group; edwards25519 (``ed25519``, plain
 Python integers) takes 2.5 times less time on MicroPython and CircuitPython's
