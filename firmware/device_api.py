@@ -29,7 +29,6 @@ class DeviceApi:
         self.app = app
         self.store = app.store
         self.device_id = device_id
-        self._keys: Any = None  # keyring.Keyring, made for the first key asked for
 
     @property
     def busy(self) -> bool:
@@ -116,16 +115,13 @@ class DeviceApi:
 
         rtc.RTC().datetime = time.localtime(epoch_s)
 
-    def _keyring(self) -> Any:
-        if self._keys is None:
-            self._keys = self.store.keys()
-        return self._keys
-
     def key_get(self, host_id: bytes) -> bytes | None:
-        return self._keyring().get(bytes(host_id))
+        """The keyring is loaded for each call and gone after it (as for ``key_put``): a
+        key is needed once a connection, and a pull's heap peak should not carry it."""
+        return self.store.keys().get(bytes(host_id))
 
     def key_put(self, host_id: bytes, key: bytes | None) -> None:
-        keys = self._keyring()
+        keys = self.store.keys()
         try:
             if key is None:
                 keys.remove(bytes(host_id))
