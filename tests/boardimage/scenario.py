@@ -219,6 +219,8 @@ async def second_boot(res: Result, vm: Vm, work: Path) -> None:
               any(t.startswith(BUSY) for t in vm.texts), vm.texts)
     vm.phase("resumed")
     await until(vm, lambda: SUMMARY in vm.texts, "the resumed session's summary")
+    vm.press("A@500ms")  # to the menu, where the engine is no longer held
+    await until(vm, lambda: MENU_HINT in vm.texts, "the menu after the summary")
 
     vm.phase("radio")
     transport = VmTransport(vm, ATT_MTU[vm.board])
