@@ -140,7 +140,8 @@ async def first_boot(res: Result, vm: Vm, work: Path) -> dict:
     await until(vm, lambda: vm.codes, "a pairing code")
     code = vm.codes[-1]
     await until(vm, lambda: code in vm.texts, "the pairing code on the screen")
-    res.check("B held on the menu shows the pairing code", code in vm.texts, vm.texts)
+    res.check("B held on the menu shows the pairing code, and nothing prints it",
+              code in vm.texts and not any(code in line for line in vm.console), vm.texts)
 
     vm.phase("radio")
     transport = VmTransport(vm, ATT_MTU[vm.board])
@@ -164,7 +165,11 @@ async def first_boot(res: Result, vm: Vm, work: Path) -> dict:
     res.check("the host pairs, pushes and selects a routine, and pulls the log over the radio",
               error is None and did["step"] == "done",
               f"failed at {did['step']}: {type(error).__name__}: {error}\n"
-              f"device console:\n{console}")
+              f"device console:\n{console}\nlast screens: {vm.screens[-4:]}\n"
+              f"notable: {vm.notable[-4:]}")
+    asked = [t for _, t in vm.screens if t and t[0] == "Pair with"]
+    res.check("the device asked 'Pair with <name>?' before storing the key",
+              bool(asked) and did.get("device"), asked)
     if error is None:
         res.check("the device names itself as it advertises", did["device"].startswith(
             "stretchcue-") and did["info"].get("board") == vm.board, did.get("info"))

@@ -28,7 +28,7 @@ from stretchcue_host.transport.base import Transport
 
 ROOT = Path(__file__).resolve().parents[2]
 BOARD_MJS = ROOT / "tests" / "micropython" / "board_image.mjs"
-_CODE = re.compile(r"pairing code (\d{6})")
+_CODE = re.compile(r"^\d{6}$")
 
 
 class VmEnded(Exception):
@@ -68,7 +68,8 @@ class Vm:
         self.texts: list = []
         self.screens: list = []  # (t, texts) on every change
         self.adverts: list = []  # (adv bytes, scan response bytes, connectable)
-        self.codes: list = []  # pairing codes the firmware printed
+        self.codes: list = []  # laptop pairing codes read off the screen (never printed)
+        self.answer = "A"  # the person's answer to "Pair with <name>?" ("" nobody)
         self._notes: list = []  # notification lines ahead of the next sync
         self.console: deque = deque(maxlen=400)
         self.notable: list = []  # console lines that say something broke
@@ -159,6 +160,7 @@ class Vm:
                 if "s" in req:
                     self.texts = req["s"]
                     self.screens.append((self.t, self.texts))
+                    self._read_screen(self.texts)
                 for adv, sr, connectable in req.get("adv", ()):
                     self.adverts.append((bytes.fromhex(adv), bytes.fromhex(sr), connectable))
                 self._waiting = True
@@ -171,11 +173,15 @@ class Vm:
                 self.end = json.loads(line[8:])
             else:
                 self.console.append(line)
-                m = _CODE.search(line)
-                if m:
-                    self.codes.append(m.group(1))
                 if line.startswith(("link error", "Traceback")) or "Error" in line:
                     self.notable.append(line)
+
+    def _read_screen(self, texts: list) -> None:
+        """What a person reads there: a laptop code to type, a question to answer."""
+        if texts and texts[0] == "Pair laptop":
+            self.codes += [t for t in texts if _CODE.match(t)]
+        elif texts and texts[0] == "Pair with" and self.answer:
+            self.press(self.answer + "@200ms")
 
     def _save_nvm(self, write: dict) -> None:
         """A write to the board's nvm, kept at once as its flash would keep it."""

@@ -260,3 +260,20 @@ def test_forget_removes_the_key():
     assert api.keys == {}
     host.session = None
     assert error_code(host.auth()) == m.NOT_PAIRED
+
+
+def test_pairing_times_hold_across_the_ticks_wrap_and_a_freshly_loaded_protocol():
+    from stretchcue.protocol import pairing, pake
+
+    mask = (1 << 29) - 1
+    for near in ((1 << 29) - 1000, 5_000_000):  # near the wrap; an hour and more after boot
+        dev = DeviceProtocol(MemoryDevice(), urandom)
+        code = dev.window.start(pairing.LAPTOP, near)
+        later = DeviceProtocol(dev.api, urandom, dev.window)  # loaded by a host's first bytes
+        host = Host(later)
+        sp = pake.Spake2(b"H", code, urandom(32))
+        assert host.one(m.PAIR_START, host.host_id + sp.share()).ftype == m.PAIR_REPLY
+        dev.tick((near + 2000) & mask)
+        assert later.window.owner is later and later.window.code == code
+        dev.tick((near + pairing.ATTEMPT_MS) & mask)
+        assert later.window.owner is None and later.window.code != code

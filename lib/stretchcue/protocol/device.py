@@ -190,7 +190,7 @@ class DeviceProtocol:
     def unlock_text(self, code: str) -> bool:
         """Text mode's proof of holding the device: the phone code, one guess per code."""
         w = self.window
-        shown = w.take(self, pw.PHONE, 0)
+        shown = w.take(self, pw.PHONE)
         if not shown:
             return False
         if code != shown:
@@ -355,7 +355,7 @@ class DeviceProtocol:
         say "checking" first (it takes a 64 MHz board a while)."""
         if len(p) < auth.ID_BYTES + _SHARE or len(p) > auth.ID_BYTES + _SHARE + _NAME_MAX:
             raise m.ProtocolError(m.BAD_REQUEST, "PAIR_START needs host id, share and name")
-        code = self.window.take(self, pw.LAPTOP, self._now)
+        code = self.window.take(self, pw.LAPTOP)
         if not code:
             raise m.ProtocolError(m.NOT_PAIRING, "hold B on the device's menu to pair first")
         self._starting = (req, bytes(p), code)
@@ -392,7 +392,7 @@ class DeviceProtocol:
             raise m.ProtocolError(m.PAIR_FAILED, "wrong code; the device shows a new one" if
                                   w.open else "wrong code; pairing closed") from None
         self._asking = (req, self._host_id, sp.pair_key)
-        w.ask(self, self._name, self._now)  # the answer goes out from tick()
+        w.ask(self, self._name)  # the answer goes out from tick()
 
     def _auth_begin(self, req: int, p: bytes, out: list) -> None:
         if len(p) != auth.ID_BYTES + auth.NONCE:

@@ -56,6 +56,7 @@ class Window:
         self.name = ""  # the host's name, as it gave it
         self.reply = 0  # the person's answer: YES or NO
         self.result = ""
+        self.now = 0  # the latest time start() or tick() was given
 
     @property
     def open(self) -> bool:
@@ -64,7 +65,7 @@ class Window:
     def start(self, kind: int, now_ms: int) -> str:
         """Open for ``kind`` (LAPTOP or PHONE) with a fresh code; returns the code."""
         self.kind = kind
-        self.since = now_ms
+        self.since = self.now = now_ms
         self.failures = 0
         self.owner = None
         self.asking = False
@@ -85,13 +86,13 @@ class Window:
         self.result = result
         self.version += 1
 
-    def take(self, who: Any, kind: int, now_ms: int) -> str:
+    def take(self, who: Any, kind: int) -> str:
         """The code, for ``who``'s one attempt, if the window is open for ``kind`` and free."""
         if self.kind != kind or self.owner is not None or not self.code:
             return ""
         if kind == LAPTOP:
             self.owner = who
-            self.owner_since = now_ms
+            self.owner_since = self.now
             self.version += 1  # the screen says it is checking
         return self.code
 
@@ -107,13 +108,13 @@ class Window:
         else:
             self._fresh()
 
-    def ask(self, who: Any, name: str, now_ms: int) -> None:
+    def ask(self, who: Any, name: str) -> None:
         """``who`` proved the code: ask the person, who gets a whole window's time."""
         if self.owner is who:
             self.asking = True
             self.name = name
             self.reply = 0
-            self.since = now_ms
+            self.since = self.now
             self.version += 1
 
     def answer(self, yes: bool) -> None:
@@ -122,6 +123,7 @@ class Window:
             self.reply = YES if yes else NO
 
     def tick(self, now_ms: int) -> None:
+        self.now = now_ms
         if not self.kind:
             return
         if self.owner is not None and not self.asking and \
