@@ -59,6 +59,9 @@ def serve(link, stop: threading.Event) -> None:
     """The firmware's loop, reduced to its radio part."""
     while not stop.is_set():
         link.poll(int(time.monotonic() * 1000))
+        window = link.protocol.window
+        if window.asking and not window.reply:
+            window.answer(True)  # the person presses A at "Pair with ...?"
         stop.wait(POLL_S)
 
 

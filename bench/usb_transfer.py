@@ -38,6 +38,9 @@ def serve(link: SerialLink, stop: threading.Event) -> None:
     t0 = time.monotonic()
     while not stop.is_set():
         link.poll(int((time.monotonic() - t0) * 1000))
+        window = link.protocol.window
+        if window.asking and not window.reply:
+            window.answer(True)  # the person presses A at "Pair with ...?"
         stop.wait(POLL_S)
 
 

@@ -278,8 +278,12 @@ class App:
                               "B: keep them")
         elif mode in (MESSAGE, SUMMARY):
             if self._forget and g == "A":
-                n = self.store.forget_keys()
                 self._forget = False
+                try:
+                    n = self.store.forget_keys()
+                except StoreError as e:
+                    self._message("Not forgotten", e.reason)
+                    return
                 self._message("Forgotten", "%d computer(s); pair again to connect" % n)
                 return
             self._forget = False
