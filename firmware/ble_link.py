@@ -148,7 +148,11 @@ class BleLink:
         if out.pending < size and self.uart.rx.in_waiting:
             return  # more requests are queued: answer them together
         sent = 0
-        while out.pending and sent < self.packets_per_poll:
+        while sent < self.packets_per_poll:
+            if out.pending < size:
+                out.add(self.protocol.more())  # a log window, a frame at a time
+                if not out.pending:
+                    break
             packet = out.peek(size)
             self.uart.send(packet)
             out.consume(len(packet))

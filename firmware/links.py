@@ -31,10 +31,11 @@ _SERVING = ("stretchcue.protocol.device", "device_api", "stretchcue.protocol.tra
 class Outbox:
     """Replies waiting to leave, kept as the frames they are.
 
-    A log window is up to 8 KB of frames: joining them, then slicing what is
-    left after every packet, would copy most of it again for each packet and
-    leave the heap that much garbage.  ``peek`` copies one packet's worth into a
-    buffer of its own; ``consume`` drops what was sent.
+    Joining them, then slicing what is left after every packet, would copy most
+    of them again for each packet and leave the heap that much garbage.
+    ``peek`` copies one packet's worth into a buffer of its own; ``consume``
+    drops what was sent.  A log window is not put here whole: the links take
+    its frames one at a time from ``DeviceProtocol.more`` as this runs low.
     """
 
     def __init__(self, size: int) -> None:
@@ -107,6 +108,11 @@ class OnDemand:
     def receive(self, data: Any) -> list:
         self._connected = True
         return self._load().receive(data)
+
+    def more(self) -> list:
+        """The next frame of a log window being sent (``DeviceProtocol.more``), if loaded."""
+        p = self.proto
+        return p.more() if p is not None else []
 
     def disconnected(self) -> None:
         self._connected = False

@@ -82,7 +82,11 @@ class SerialLink:
                 self._out.add(self.protocol.receive(data))
         out = self._out
         budget = self.bytes_per_poll
-        while out.pending and budget > 0:
+        while budget > 0:
+            if out.pending < _WRITE_MAX:
+                out.add(self.protocol.more())  # a log window, a frame at a time
+                if not out.pending:
+                    break
             written = port.write(out.peek(budget))
             if not written:
                 break

@@ -203,8 +203,9 @@ class Store:
 
         Joined as they are read: a window's records one by one are two hundred
         small objects, heavier on a board's heap than the frames they end up in.
-        A pull asks for consecutive windows, each from the seq the last one ended
-        at: that one is read on from where the last stopped, not from the start.
+        A pull asks for consecutive pieces (a frame's worth each), each from the seq
+        the last one ended at: that one is read on from where the last stopped, not
+        from the start.
         """
         off = self._pull_off if cursor == self._pull_seq else 0
         rd = sl.Reader(off)

@@ -21,6 +21,7 @@ class MemoryDevice:
         self.selected = ""
         self.keys = {}
         self.log = b""
+        self._scanned = (None, [])
         self.acked = 0
         self.clock = 0
         self.free = free
@@ -50,7 +51,9 @@ class MemoryDevice:
         return self.routines.pop(name, None) is not None
 
     def log_after(self, cursor, max_bytes, limit=0):
-        records = [r for r in sessionlog.scan(self.log)[0] if r.seq > cursor]
+        if self._scanned[0] is not self.log:  # the device asks once per frame: scan once
+            self._scanned = (self.log, sessionlog.scan(self.log)[0])
+        records = [r for r in self._scanned[1] if r.seq > cursor]
         out = []
         size = 0
         more = False
@@ -136,7 +139,13 @@ class Host:
 
     def send_raw(self, data):
         """Replies to ``data``, with what the device's next tick sends (a PAIR_REPLY)."""
-        return self.feed(self.dev.receive(data) + self.dev.tick(getattr(self.dev, "_now", 0)))
+        out = self.dev.receive(data)
+        while True:  # a log window's frames, as the link asks for them
+            more = self.dev.more()
+            if not more:
+                break
+            out += more
+        return self.feed(out + self.dev.tick(getattr(self.dev, "_now", 0)))
 
     def frame(self, ftype, payload=b""):
         from stretchcue.protocol import frame as fr

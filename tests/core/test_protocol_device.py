@@ -307,3 +307,57 @@ def test_a_log_window_comes_as_frames_of_whole_records_with_their_count_and_last
     last, count, more = struct.unpack("<IHB", end.payload)
     assert [r.seq for r in records] == list(range(4, 4 + count)) and last == 3 + count
     assert more == 1 and count < 37
+
+
+def test_a_log_window_is_read_and_sealed_a_frame_at_a_time_as_the_link_asks():
+    """Nothing of it is read before the link has room: ``receive`` answers nothing and each
+    ``more`` reads and seals one LOG_DATA frame, so a window is never held whole."""
+    api, dev, host = paired()
+    api.add_records(300)
+    reads = []
+    real = api.log_after
+
+    def log_after(cursor, max_bytes, limit=0):
+        reads.append(cursor)
+        return real(cursor, max_bytes, limit)
+
+    api.log_after = log_after
+    assert dev.receive(host.frame(m.LOG_READ, struct.pack("<IB", 0, 4))) == [] and not reads
+    frames = []
+    while True:
+        more = dev.more()
+        if not more:
+            break
+        assert len(more) == 1 and len(reads) == min(len(frames) + 1, 4)
+        frames += more
+    got = host.feed(frames)
+    assert [f.ftype for f in got] == [m.LOG_DATA] * 4 + [m.LOG_END]
+    last, count, more = struct.unpack("<IHB", got[-1].payload)
+    assert count == sum(len(sessionlog.scan(f.payload)[0]) for f in got[:-1]) and more == 1
+    assert dev.more() == []
+
+
+def test_a_window_never_has_more_frames_than_asked_even_when_records_leave_room():
+    """Five records of 89 bytes fill 445 of a frame's 492: two windows' bytes hold eleven
+    records, yet a window of 2 is 2 frames of 5 (it once sent a third)."""
+    api, dev, host = paired()
+    raws = [sessionlog.encode(sessionlog.START, i, 0, 1000, 7, 5, "x" * 64)
+            for i in range(1, 21)]
+    assert all(len(r) == 89 for r in raws)
+    api.log = b"".join(raws)
+    got = host.call(m.LOG_READ, struct.pack("<IB", 0, 2))
+    assert [f.ftype for f in got] == [m.LOG_DATA, m.LOG_DATA, m.LOG_END]
+    assert struct.unpack("<IHB", got[-1].payload) == (10, 10, 1)
+
+
+def test_a_request_sent_mid_window_is_answered_after_the_window():
+    """Its reply is sealed after the window's frames, so the counters rise in the order the
+    host receives them."""
+    api, dev, host = paired()
+    api.add_records(200)
+    first = dev.receive(host.frame(m.LOG_READ, struct.pack("<IB", 0, 8))) + dev.more()
+    hello = host.frame(m.HELLO)
+    rest = dev.receive(hello)
+    got = host.feed(first + rest)
+    assert [f.ftype for f in got] == [m.LOG_DATA] * 8 + [m.LOG_END, m.INFO]
+    assert dev.more() == []

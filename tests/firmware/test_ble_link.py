@@ -11,7 +11,7 @@ import struct
 import sys
 
 import pytest
-from proto_api import Host, MemoryDevice, urandom
+from proto_api import Host, MemoryDevice, paired, urandom
 
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
@@ -117,6 +117,22 @@ def test_one_pass_reads_at_most_512_bytes_and_sends_at_most_6_packets(air):
     replies = b"".join(air.sent)
     assert replies.count(b"state: idle\n") == 200
     assert sum(1 for f in fr.FrameDecoder().feed(replies) if isinstance(f, fr.Frame)) == 40
+
+
+def test_a_log_window_is_sealed_as_packets_leave_and_never_held_whole(air):
+    api, proto, host = paired()
+    api.add_records(400)
+    ble_link = importlib.import_module("ble_link")
+    link = ble_link.BleLink(proto, air.name)
+    air.connect()
+    air.inbox += host.frame(m.LOG_READ, struct.pack("<IB", 0, 16))
+    held = []
+    for t in range(0, 2000, 20):
+        link.poll(t)
+        held.append(link._out.pending)
+    got = host.feed([b"".join(air.sent)])
+    assert [f.ftype for f in got] == [m.LOG_DATA] * 16 + [m.LOG_END]
+    assert max(held) < 523 + air.mtu - 3  # one frame and the rest of a packet at most
 
 
 def test_a_reconnect_between_two_passes_ends_the_old_session(air):

@@ -101,10 +101,19 @@ def test_pair_authenticate_and_read_a_long_log_a_bounded_amount_per_poll():
     api.add_records(120)
     port.writes.clear()
     port.reads.clear()
+    held = []
+    poll = link.poll
+
+    def polled(now_ms):
+        poll(now_ms)
+        held.append(link._out.pending)
+
+    link.poll = polled
     got = host.call(m.LOG_READ, struct.pack("<IB", 0, 16))
     assert got[-1].ftype == m.LOG_END and len(got) > 5
     assert port.writes and max(port.writes) <= 300  # spread over many loop ticks
     assert max(port.reads) <= 600  # about one frame taken in per tick
+    assert max(held) < 2 * 523  # the window is read as it goes: at most two frames wait
 
 
 def test_a_full_host_buffer_keeps_the_rest_in_order():

@@ -217,17 +217,17 @@ def test_push_resumes_where_the_device_is_not_where_the_host_guessed(tmp_path):
 def test_pull_never_steps_over_a_lost_frame(tmp_path):
     """A LOG_DATA frame lost whole (not a dropped link): the rest arrive, none skipped."""
     api, dev, link, client = _setup(tmp_path, mtu=244, records=200)
-    real = dev.receive
+    real = dev.more
     lost = []
+    sent = []
 
-    def receive(data):
-        out = real(data)
-        for i, frame in enumerate(out):
-            if not lost and frame[4] == m.LOG_DATA and len(out) > 2:
-                lost.append(out.pop(i))
-                break
+    def more():
+        out = real()
+        sent.extend(out)
+        if not lost and len(sent) == 2 and out[0][4] == m.LOG_DATA:  # mid-window
+            lost.append(out.pop())
         return out
 
-    dev.receive = receive
+    dev.more = more
     recs = asyncio.run(client.pull(0))
     assert lost and [r.seq for r in recs] == list(range(1, 201))

@@ -57,6 +57,7 @@ class LoopbackTransport(Transport):
             if not self._packet(len(piece)):
                 raise ConnectionLost("link dropped")
             reply = b"".join(self.device.receive(piece))  # as BleLink queues them
+            reply += b"".join(self._rest())  # a log window's frames, asked for as they go
             reply += b"".join(self.device.tick(self.device._now))  # and its next poll
             window = getattr(self.device, "window", None)
             if window is not None and window.asking and not window.reply and self.person:
@@ -66,6 +67,17 @@ class LoopbackTransport(Transport):
                 if not self._packet(len(reply[j:j + self.mtu])):
                     return
                 self.received.put_nowait(reply[j:j + self.mtu])
+
+    def _rest(self) -> list:
+        """What ``DeviceProtocol.more`` still has to send, asked for until it has none."""
+        out: list = []
+        more = getattr(self.device, "more", None)
+        while more is not None:
+            frames = more()
+            if not frames:
+                break
+            out += frames
+        return out
 
     async def close(self) -> None:
         self.disconnect()

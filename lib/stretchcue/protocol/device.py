@@ -11,7 +11,8 @@ through ``api``, an object the firmware (or a test) provides::
     api.select(name) -> bool      False: no such routine
     api.delete(name) -> bool      False: no such routine
     api.log_after(cursor, max_bytes, limit) -> (raw records with seq > cursor, joined into
-                                  pieces of up to limit bytes of whole records; more)
+                                  pieces of up to limit bytes of whole records; more),
+                                  asked for one LOG_DATA frame's worth at a time (``more``)
     api.ack(seq)                  the host has every record up to seq
     api.set_clock(epoch_s)
     api.key_get(host_id) -> bytes or None
@@ -98,6 +99,7 @@ class DeviceProtocol:
         self._starting: Any = None  # a PAIR_START for the next tick: (request id, payload, code)
         self._host_id = b""
         self._nonces: Any = None
+        self._log: Any = None  # [req, frames left, last seq, records, more, answers] (more())
         self.session: Any = None
         self.paired_host = b""  # set when a pairing completes, for the firmware's screen
         self.unlocked = False  # text mode: the phone code was typed on this connection
@@ -183,6 +185,7 @@ class DeviceProtocol:
 
     def _new_connection(self) -> None:
         self.session = None
+        self._log = None
         self._nonces = None
         self._host_id = b""
         self.unlocked = False
@@ -202,6 +205,8 @@ class DeviceProtocol:
     def receive(self, data: Any) -> list:
         out: list = []
         for item in self._dec.feed(data):
+            while self._log is not None:  # the window asked for first goes out first
+                out += self.more()
             if isinstance(item, str):
                 from stretchcue.protocol import text
 
@@ -212,6 +217,33 @@ class DeviceProtocol:
             else:
                 self._frame(item, out)
         return out
+
+    def more(self) -> list:
+        """The next frame of a log window being answered, read from flash and sealed only
+        now (then its LOG_END); [] when none is.  The link asks as it has room, so a
+        window (16 frames of 512 bytes) is never held whole."""
+        w = self._log
+        s = self.session
+        if w is None or s is None:
+            self._log = None
+            return []
+        req, left, last, count, more, answers = w
+        if left and more:
+            chunks, more = self.api.log_after(last, LOG_FRAME, LOG_FRAME)
+            if chunks:
+                out = []
+                for chunk in chunks:
+                    off = 0
+                    while off < len(chunk):  # its records: header (type, length, seq), payload, CRC
+                        last = struct.unpack_from("<I", chunk, off + 4)[0]
+                        off += sl.HEADER + (chunk[off + 2] | chunk[off + 3] << 8) + 4
+                        count += 1
+                    out.append(s.seal(m.LOG_DATA, req, chunk, answers))
+                w[1:5] = [left - 1, last, count, more]
+                return out
+        self._log = None
+        return [s.seal(m.LOG_END, req, struct.pack("<IHB", last, count, 1 if more else 0),
+                       answers)]
 
     def _reply(self, out: list, ftype: int, req: int, payload: Any = b"") -> None:
         s = self.session
@@ -309,21 +341,7 @@ class DeviceProtocol:
                                       % (window, LOG_WINDOW))
             # During a session one frame per request: each costs the board a signature,
             # and a whole window in one pass would hold up the next cue.
-            if api.busy:
-                window = 1
-            chunks, more = api.log_after(cursor, window * LOG_FRAME, LOG_FRAME)
-            count = 0
-            last = cursor
-            for i in range(len(chunks)):
-                chunk, chunks[i] = chunks[i], None  # a window is held once: chunk or frame
-                off = 0
-                while off < len(chunk):  # its records: header (type, length, seq), payload, CRC
-                    last = struct.unpack_from("<I", chunk, off + 4)[0]
-                    off += sl.HEADER + (chunk[off + 2] | chunk[off + 3] << 8) + 4
-                    count += 1
-                self._reply(out, m.LOG_DATA, req, chunk)
-            self._reply(out, m.LOG_END, req, struct.pack("<IHB", last, count,
-                                                         1 if more else 0))
+            self._log = [req, 1 if api.busy else window, cursor, 0, True, self.session.seen]
         elif t == m.LOG_ACK:
             api.ack(m.unpack("<I", p)[0])
             self._reply(out, m.OK, req)
