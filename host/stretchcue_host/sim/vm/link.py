@@ -11,7 +11,9 @@ objects never touch the device's heap: only these lines cross.
 While no central is connected and the screen has not changed, the VM runs on
 until the time the driver asked to be woken at.
 
-The heap is sampled here too: at every sleep, before and after the exchange.
+The heap is sampled here too: at every sleep, before and after the exchange,
+never while the driver's command (its writes as hex) is still held, and after
+the notifications have left: both are the stand-ins' heap, not the firmware's.
 """
 
 from __future__ import annotations
@@ -96,6 +98,8 @@ class Link:
 
     def on_sleep(self, after: bool) -> None:
         heap = self.heap
+        if not after:
+            self._notify()
         heap.sample()
         if not after:
             if heap.menu < 0 and heap.sampling and MENU_HINT in WORLD.texts:
@@ -115,11 +119,7 @@ class Link:
         if WORLD.screen_changes != self._screens:
             self._screens = WORLD.screen_changes
             req["s"] = WORLD.texts
-        # One line per notification, ahead of the sync line: a sync line holding a whole
-        # log window as hex would be a 17 KB string, heap no board spends.
-        for p in a.outbox:
-            self.io.send("@bi n " + hexlify(p).decode())
-        a.outbox.clear()
+        self._notify()
         if len(a.adverts) != self._adverts:
             req["adv"] = [[hexlify(d).decode(), hexlify(s).decode(), c]
                           for d, s, c in a.adverts[self._adverts:]]
@@ -133,6 +133,16 @@ class Link:
         self.syncs += 1
         reply = self.io.ask("@bi sync " + json.dumps(req))
         self.apply(json.loads(reply))
+
+    def _notify(self) -> None:
+        """The notifications the firmware sent, to the driver now, one line each, ahead of
+        the sync line.  A board's radio takes a notification off the Python heap as it is
+        sent, so they leave before the heap is sampled; a sync line holding a whole log
+        window as hex would be a 17 KB string, heap no board spends."""
+        a = self.air
+        for p in a.outbox:
+            self.io.send("@bi n " + hexlify(p).decode())
+        a.outbox.clear()
 
     def apply(self, cmd: dict) -> None:
         """Do what the driver asks, in the order a radio would: connect, writes, drop."""
@@ -149,7 +159,6 @@ class Link:
         for h in cmd.get("w", ()):
             if not a.peer_write(unhexlify(h)):
                 self.refused.append("write")
-            self.heap.sample()
         if cmd.get("d"):
             a.peer_disconnect()
         self.wake_at = cmd.get("wake", WORLD.now_ms + 60000)
