@@ -46,7 +46,9 @@ VM = "circuitpython"
 TARGET_KB = 96
 CORE = ["stretchcue.routine", "stretchcue.timeline", "stretchcue.engine", "stretchcue.cues",
         "stretchcue.sessionlog", "stretchcue.resume"]
-PROTOCOL = ["stretchcue.protocol.device", "stretchcue.protocol.pake"]
+PROTOCOL = ["stretchcue.protocol.device", "stretchcue.protocol.auth",
+            "stretchcue.protocol.transfer", "stretchcue.protocol.pairing",
+            "stretchcue.protocol.device_pair", "stretchcue.protocol.pake"]
 #: libraries in their own rows, where the drive has them (the rest: "other libraries")
 LIBRARIES = (("adafruit_ticks", ["adafruit_ticks"]),
              ("display_text (label)", ["adafruit_display_text.label"]),

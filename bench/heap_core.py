@@ -14,9 +14,9 @@ heap.  Each figure is a ``gc.collect(); gc.mem_alloc()`` difference:
 before the first figure.  "core + default routine" is the firmware's core
 (routine, timeline, engine, cues, sessionlog, resume) with routines/lower-back.toml
 loaded from its canonical JSON, the bytes themselves freed.  "protocol, resident" is
-what ``stretchcue.protocol.device`` keeps loaded on top.  The rows below it are
-imported only for a job (checking a routine, pruning the log, a typed line,
-pairing, SHA-256 without a native one) and forgotten after it on a board; each is
+what serving an authenticated host keeps loaded on top.  The rows below it are
+imported only for a job (checking a routine, pruning the log, a typed line, an
+upload, pairing, SHA-256 without a native one) and forgotten after it on a board; each is
 measured on top of everything above.  Work happens in functions and the stack is
 overwritten before each ``gc.collect()``, so a stale pointer left on the C stack
 (the GC scans it conservatively) does not keep garbage alive.  The .mpy rows use
@@ -44,12 +44,13 @@ HEAP = "512K"
 CORE = ("stretchcue.routine", "stretchcue.timeline", "stretchcue.engine", "stretchcue.cues",
         "stretchcue.sessionlog", "stretchcue.resume")
 PROTOCOL = ("stretchcue.protocol.frame", "stretchcue.protocol.messages",
-            "stretchcue.protocol.transfer", "stretchcue.protocol.aes",
-            "stretchcue.protocol.sha256", "stretchcue.protocol.auth",
-            "stretchcue.protocol.pairing", "stretchcue.protocol.device")
+            "stretchcue.protocol.aes", "stretchcue.protocol.sha256", "stretchcue.protocol.auth",
+            "stretchcue.protocol.device")
 JOBS = ("stretchcue.routine_check", "stretchcue.log_prune", "stretchcue.protocol.text",
-        "stretchcue.protocol.ed25519", "stretchcue.protocol.pake",
-        "stretchcue.protocol.sha256_pure", "stretchcue.protocol.aes_pure")
+        "stretchcue.protocol.transfer", "stretchcue.protocol.pairing",
+        "stretchcue.protocol.device_pair", "stretchcue.protocol.ed25519",
+        "stretchcue.protocol.pake", "stretchcue.protocol.sha256_pure",
+        "stretchcue.protocol.aes_pure")
 ROUTINE = "+ default routine loaded"
 ROUTINE_ROW = "routine + default routine loaded"
 

@@ -190,6 +190,7 @@ class App:
         self.links.add(link, proto)
 
     def pairing_window(self) -> Any:
+        """The window, opened by a gesture; the links only look at ``window``."""
         if self.window is None:
             import os
 
@@ -220,11 +221,18 @@ class App:
         elif w.open:
             self.screens.pair_code(w.code, w.kind == 2, w.owner is not None)  # 2: PHONE
         else:
-            self._window_drawn = -1
             r = w.result
             if r != "cancelled":
                 self._message("Pairing", _RESULTS.get(r, r) % w.name if r == "paired" else
                               _RESULTS.get(r, r))
+            self._window_done()
+
+    def _window_done(self) -> None:
+        """The window has closed and the screen has moved on: forget it and its module
+        until the next gesture."""
+        self._window_drawn = -1
+        self.window = None
+        drop("stretchcue.protocol.pairing")
 
     def _message(self, title: str, text: str) -> None:
         self.mode = MESSAGE
@@ -296,7 +304,8 @@ class App:
                     self._pair(now_ms, 2)
                     return
                 w.close("cancelled")
-            self._window_drawn = -1
+            if self._window_drawn >= 0:
+                self._window_done()
             if mode == SUMMARY:
                 self.engine = self.player = None
                 _session_modules(False)

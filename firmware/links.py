@@ -21,10 +21,11 @@ try:
 except ImportError:
     pass
 
-#: What serving a host loads, in the order to forget it (see ``OnDemand``).
-_SERVING = ("stretchcue.protocol.device", "device_api", "stretchcue.protocol.transfer",
-            "stretchcue.protocol.auth", "stretchcue.protocol.aes", "stretchcue.protocol.sha256",
-            "stretchcue.protocol.pairing", "stretchcue.protocol.frame",
+#: What serving a host loads, in the order to forget it (see ``OnDemand``); the pairing
+#: window (``stretchcue.protocol.pairing``) is the app's.
+_SERVING = ("stretchcue.protocol.device", "device_api", "stretchcue.protocol.device_pair",
+            "stretchcue.protocol.transfer", "stretchcue.protocol.auth", "stretchcue.protocol.aes",
+            "stretchcue.protocol.sha256", "stretchcue.protocol.frame",
             "stretchcue.protocol.messages")
 
 
@@ -102,7 +103,7 @@ class OnDemand:
         if self.proto is None:
             from stretchcue.protocol.device import DeviceProtocol
 
-            self.proto = DeviceProtocol(self._serving.api(), window=self._serving.window())
+            self.proto = DeviceProtocol(self._serving.api(), window=self._serving.window)
         return self.proto
 
     def receive(self, data: Any) -> list:
@@ -154,7 +155,8 @@ class Serving:
         return self._api
 
     def window(self) -> Any:
-        return self._app.pairing_window()
+        """The app's pairing window, or None: a host's bytes never open one."""
+        return self._app.window
 
     def release(self) -> None:
         for s in self.slots:

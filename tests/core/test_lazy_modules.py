@@ -4,7 +4,9 @@ On a board (``stretchcue.DROP``) the module is forgotten after the job, so the h
 gets it back; these tests switch that on under CPython too.
 """
 
+import struct
 import sys
+from binascii import crc32
 
 from proto_api import Host, MemoryDevice, urandom
 
@@ -123,3 +125,91 @@ def test_text_mode_is_loaded_only_to_answer_a_line():
         assert not dev.unlocked
 
     _dropping(body)
+
+
+def _fresh(names):
+    """Forget ``names`` for a test and put the very same modules back after it, so the
+    rest of the suite keeps the classes it imported."""
+    saved = [(n, sys.modules.get(n)) for n in names]
+    for n in names:
+        sys.modules.pop(n, None)
+        parent, _, child = n.rpartition(".")
+        if child in dir(sys.modules[parent]):
+            delattr(sys.modules[parent], child)
+
+    def restore():
+        for n, mod in saved:
+            if mod is not None:
+                sys.modules[n] = mod
+                parent, _, child = n.rpartition(".")
+                setattr(sys.modules[parent], child, mod)
+
+    return restore
+
+
+def test_pairing_the_session_and_an_upload_each_load_their_code_only_while_used():
+    """A board pairing never holds the session's code (auth, aes) nor the upload's
+    (transfer); one serving a paired host never holds pairing's (device_pair, pake)."""
+    pair, auth_, aes_, put = ("stretchcue.protocol.device_pair", "stretchcue.protocol.auth",
+                              "stretchcue.protocol.aes", "stretchcue.protocol.transfer")
+
+    def body():
+        from stretchcue.protocol import pairing
+
+        window = pairing.Window(urandom)
+        shared = [None]  # the app's window: None until the gesture, None again after
+        dev = device.DeviceProtocol(MemoryDevice(), urandom, lambda: shared[0])
+        host = Host(dev)
+        assert dev.window is None and not dev.pairing
+        assert host.one(m.HELLO).ftype == m.INFO
+        r = host.one(m.PAIR_START, host.host_id + bytes(32))
+        assert m.load(r.payload)["code"] == m.NOT_PAIRING  # no window: nothing loaded
+        assert not any(_loaded(n) for n in (pair, PAKE, auth_, aes_, put))
+        shared[0] = window
+        dev.window.start(pairing.LAPTOP, 0)
+        window.code = "123456"
+        assert dev.pairing
+        from stretchcue.protocol import pake as host_pake
+
+        stretchcue.drop(PAKE)
+        sp = host_pake.Spake2(b"H", "123456", urandom(32))
+        r = host.one(m.PAIR_START, host.host_id + sp.share())
+        assert r.ftype == m.PAIR_REPLY and not any(_loaded(n) for n in (auth_, aes_, put))
+        n = host_pake.SIZE
+        mine = sp.finish(r.payload[:n], host.host_id, r.payload[n + 32:])
+        assert host.call(m.PAIR_CONFIRM, mine) == [] and _loaded(pair)  # asking the person
+        window.answer(True)
+        assert host.feed(dev.tick(0))[0].ftype == m.OK
+        host.key = sp.pair_key
+        shared[0] = None  # the app forgets its window once the screen has moved on
+        assert not _loaded(pair) and not _loaded(PAKE) and not dev.pairing
+        assert host.auth().ftype == m.OK and _loaded(auth_) and not _loaded(put)
+        data = samples.to_json(samples.lower_back())
+        r = host.one(m.PUT_BEGIN, struct.pack("<II", len(data), crc32(data)) + b"r")
+        assert r.ftype == m.PUT_ACK and _loaded(put) and dev.resumable
+        host.call(m.PUT_DATA, struct.pack("<I", 0) + data[:300])
+        assert _loaded(put)
+        for off in range(300, len(data), 480):
+            host.call(m.PUT_DATA, struct.pack("<I", off) + data[off:off + 480])
+        assert host.one(m.PUT_COMMIT).ftype == m.OK
+        assert not _loaded(put) and not dev.resumable and dev.api.routines["r"] == data
+
+    restore = _fresh((pair, PAKE, auth_, aes_, put))
+    try:
+        _dropping(body)
+    finally:
+        restore()
+
+
+def test_the_constants_copied_to_spare_imports_agree_with_their_modules():
+    from stretchcue.protocol import auth, device_pair, pairing, pake, text, transfer
+
+    if not hasattr(device, "_ID"):
+        return  # MicroPython folds private const() names away: nothing left to compare
+    assert (device._ID, device._NONCE) == (auth.ID_BYTES, auth.NONCE)
+    assert (device._WINDOW, device._CHUNK, device._LOG_FRAME, device._LOG_WINDOW) == (
+        transfer.WINDOW, transfer.CHUNK, transfer.LOG_FRAME, transfer.LOG_WINDOW)
+    assert device._LAPTOP == device_pair._LAPTOP == pairing.LAPTOP
+    assert (device_pair._YES, text._PHONE) == (pairing.YES, pairing.PHONE)
+    assert (device_pair._ID, device_pair._SHARE, device_pair._SECRET) == (
+        auth.ID_BYTES, pake.SIZE, pake.SECRET_BYTES)

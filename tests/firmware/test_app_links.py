@@ -313,6 +313,9 @@ def test_a_half_done_upload_or_a_pairing_attempt_keeps_the_protocol(tmp_path, mo
     slot.tick(20)
     assert slot.proto is None
     Host(other).one(m.HELLO)
+    from stretchcue.protocol.transfer import PutReceiver
+
+    other.proto._put = PutReceiver()
     other.proto._put.begin("r", 100, 0)  # an upload cut short by a dropped link
     other.disconnected()
     other.tick(30)

@@ -56,7 +56,8 @@ def test_install_tree_keeps_user_files(cli, source, drive):
     assert "kept your code.py as code.py.orig" in res.output
     assert (drive / "board_profile.py").read_text() == "NAME = 'clue'\n"
     assert (drive / "lib" / "stretchcue" / "engine.py").exists()
-    for name in ("__init__", "device", "frame", "auth", "aes", "pairing", "pake", "ed25519"):
+    for name in ("__init__", "device", "device_pair", "frame", "auth", "aes", "pairing", "pake",
+                 "ed25519"):
         assert (drive / "lib" / "stretchcue" / "protocol" / f"{name}.py").exists(), name
     assert (drive / DATA / "log.bin").read_bytes() == b"\xc5log"
     assert (drive / DATA / "ack.txt").read_text() == "41"

@@ -100,7 +100,7 @@ def test_push_survives_a_drop_at_every_packet(tmp_path):
     dev.disconnected = spy
     for k in range(1, per_push + 1):
         api.routines["r"] = OLD
-        dev._put.clear()
+        dev._put = None  # no half-done upload from the last round
         link.cut_at = link.packets + k
 
         async def attempt():

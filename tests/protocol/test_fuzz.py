@@ -18,7 +18,7 @@ from stretchcue.protocol.device import DeviceProtocol
 
 def _snapshot(api, dev):
     return (dict(api.routines), api.selected, dict(api.keys), api.acked, api.clock,
-            dev.authenticated, dev.pairing, dev._put.offset)
+            dev.authenticated, dev.pairing, dev._put and dev._put.offset)
 
 
 def _valid_frames(rng):

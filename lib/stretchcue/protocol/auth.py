@@ -24,6 +24,7 @@ import struct
 from stretchcue.protocol import aes
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import sha256 as _sha
+from stretchcue.protocol.messages import AuthError
 
 try:
     from typing import Any
@@ -42,10 +43,6 @@ TAG = const(16)
 TRAILER = const(20)  # counter u32 + tag
 KEYS_LABEL = b"stretchcue v2 keys "
 _ZEROS = bytes(12)
-
-
-class AuthError(ValueError):
-    """A proof, tag or counter did not check out (deliberately not saying which)."""
 
 
 def proof(key: bytes, role: bytes, host_id: bytes, host_nonce: bytes, dev_nonce: bytes) -> bytes:

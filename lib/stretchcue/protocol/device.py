@@ -23,10 +23,14 @@ through ``api``, an object the firmware (or a test) provides::
 Any of them may raise ``messages.ProtocolError`` to refuse with a code.
 
 Pairing state is a ``pairing.Window`` shared by every link's protocol, so a
-code is tried once, on whichever link asks first.  Pairing's SPAKE2
-(``pake``) is imported only for a PAIR_START and lives only as long as that
-attempt; a board that is not pairing never holds it.  Text mode (``text``)
-is imported for each line typed.
+code is tried once, on whichever link asks first; the firmware passes a
+function that gives the app's window, or None while it has none open.  The
+pairing steps (``device_pair``) and SPAKE2 (``pake``) are imported only for a
+PAIR_START and live only as long as that attempt; the key proof and the
+sealing (``auth``, ``aes``) only from an AUTH_BEGIN; the upload receiver
+(``transfer``) from a PUT_BEGIN until the upload is done.  So a board pairing
+never holds the session's code, and one serving a paired host never holds
+pairing's.  Text mode (``text``) is imported for each line typed.
 """
 
 from __future__ import annotations
@@ -37,17 +41,8 @@ from binascii import crc32
 from stretchcue import drop
 from stretchcue import routine as rt
 from stretchcue import sessionlog as sl
-from stretchcue.protocol import auth
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
-from stretchcue.protocol import pairing as pw
-from stretchcue.protocol.transfer import (
-    CHUNK,
-    LOG_FRAME,
-    LOG_WINDOW,
-    WINDOW,
-    PutReceiver,
-)
 
 try:
     from typing import Any
@@ -59,10 +54,17 @@ except ImportError:
     def const(x: int) -> int:  # type: ignore[misc]
         return x
 
-_SHARE = const(32)  # pake.SIZE: bytes in a SPAKE2 share
-_SECRET = const(32)  # pake.SECRET_BYTES
-_CONFIRM = const(32)
-_NAME_MAX = const(24)  # bytes of a host's name in PAIR_START
+# Copies of other modules' constants, so that loading this one loads none of them
+# (tests/core/test_lazy_modules.py checks they agree).
+_ID = const(16)  # auth.ID_BYTES
+_NONCE = const(16)  # auth.NONCE
+_WINDOW = const(9)  # transfer.WINDOW
+_CHUNK = const(480)  # transfer.CHUNK
+_LOG_FRAME = const(492)  # transfer.LOG_FRAME
+_LOG_WINDOW = const(16)  # transfer.LOG_WINDOW
+_LAPTOP = const(1)  # pairing.LAPTOP
+_PAIRING = "stretchcue.protocol.device_pair"
+_TRANSFER = "stretchcue.protocol.transfer"
 _OPEN = (m.HELLO, m.STATUS, m.PAIR_START, m.PAIR_CONFIRM, m.AUTH_BEGIN, m.AUTH_PROVE)
 _RESTART = (m.AUTH_BEGIN, m.PAIR_START)  # how every connection of the tool begins
 _BUSY_REFUSED = (m.PUT_BEGIN, m.PUT_COMMIT, m.ROUTINE_SELECT, m.ROUTINE_DELETE)
@@ -74,24 +76,23 @@ def _urandom(n: int) -> bytes:
     return os.urandom(n)
 
 
-def host_name(raw: Any) -> str:
-    """A host's name as the device shows it: printable ASCII, at most 16 characters."""
-    name = "".join(chr(b) if 32 <= b < 127 else "?" for b in bytes(raw)[:_NAME_MAX])
-    return name[:16].strip() or "a computer"
-
-
 class DeviceProtocol:
     """One instance per link; survives connections (``disconnected()`` between them).
 
-    ``window`` is the pairing window all links share (one is made if not given).
+    ``window`` is the pairing window all links share, or a function that gives it (or
+    None while there is none); one is made if not given.
     """
 
     def __init__(self, api: Any, rand: Any = None, window: Any = None) -> None:
         self.api = api
         self._rand = rand or _urandom
-        self.window = window if window is not None else pw.Window(self._rand)
+        if window is None:
+            from stretchcue.protocol.pairing import Window
+
+            window = Window(self._rand)
+        self._window = window
         self._dec = fr.FrameDecoder()
-        self._put = PutReceiver()
+        self._put: Any = None  # a transfer.PutReceiver from PUT_BEGIN until the upload ends
         self._spake: Any = None
         self._asking: Any = None  # (request id, host id, key) while the person is asked
         self._name = ""
@@ -110,14 +111,24 @@ class DeviceProtocol:
         return self.session is not None
 
     @property
+    def window(self) -> Any:
+        """The shared pairing window, or None while the app has none."""
+        w = self._window
+        return w() if callable(w) else w
+
+    @property
     def pairing(self) -> bool:
-        return self.window.kind == pw.LAPTOP
+        w = self.window
+        return w is not None and w.kind == _LAPTOP
+
+    @property
+    def _attempt(self) -> bool:
+        return self._starting is not None or self._spake is not None or self._asking is not None
 
     @property
     def resumable(self) -> bool:
         """Holds what a later pass needs: a half-done upload, or a pairing attempt."""
-        return (self._put.active or self._spake is not None or self._asking is not None
-                or self._starting is not None)
+        return (self._put is not None and self._put.active) or self._attempt
 
     def enter_pairing(self, code: Any = None, now_ms: int = 0) -> str:
         """The button gesture: open the shared window for a laptop; returns its code.
@@ -126,47 +137,32 @@ class DeviceProtocol:
         """
         if code is not None and (len(code) != 6 or not code.isdigit()):
             raise ValueError("the pairing code is 6 digits")
-        c = self.window.start(pw.LAPTOP, now_ms)
+        w = self.window
+        c = w.start(_LAPTOP, now_ms)
         if code is not None:
-            self.window.code = c = code
+            w.code = c = code
         return c
 
-    def leave_pairing(self) -> None:
-        if self.window.open:
-            self.window.close("cancelled")
-        self._spake = None
-
     def tick(self, now_ms: int) -> list:
-        """Timeouts, and the reply to PAIR_CONFIRM once the person has answered."""
-        w = self.window
+        """Timeouts, and the replies to PAIR_START and (once the person has answered)
+        PAIR_CONFIRM."""
         self._now = now_ms
-        w.tick(now_ms)
-        out: list = []
-        start = self._starting
-        if start is not None:
-            self._starting = None
-            if w.owner is self:
-                self._pair_work(start[0], start[1], start[2], out)
-        if self._spake is not None and w.owner is not self:
+        w = self.window
+        if w is not None:
+            w.tick(now_ms)
+        if not self._attempt:
+            return []
+        owner: Any = w.owner if w is not None else None
+        if self._spake is not None and owner is not self:
             self._spake = None  # the attempt timed out or the window closed
-        asking = self._asking
-        if asking is not None:
-            req, host_id, key = asking
-            if w.owner is self and w.reply:
-                self._asking = None
-                if w.reply == pw.YES:
-                    self.api.key_put(host_id, key)
-                    self.paired_host = host_id
-                    w.close("paired")
-                    out.append(fr.encode(m.OK, req))
-                else:
-                    w.close("declined")
-                    out.append(fr.encode(m.ERROR, req, m.error_payload(
-                        m.PAIR_DECLINED, "pairing was declined on the device")))
-            elif w.owner is not self:
-                self._asking = None
-                out.append(fr.encode(m.ERROR, req, m.error_payload(
-                    m.PAIR_FAILED, "pairing was not confirmed on the device in time")))
+        out: list = []
+        if self._starting is not None or (self._asking is not None and (
+                owner is not self or w.reply)):
+            from stretchcue.protocol import device_pair
+
+            device_pair.step(self, w, out)
+        if not self._attempt:
+            drop(_PAIRING)
         return out
 
     def disconnected(self) -> None:
@@ -174,7 +170,7 @@ class DeviceProtocol:
         self._dec.reset()
         self._new_connection()
         w = self.window
-        if w.owner is self:
+        if w is not None and w.owner is self:
             if self._asking is not None:
                 w.close("ended")
             else:
@@ -182,6 +178,7 @@ class DeviceProtocol:
         self._spake = None
         self._asking = None
         self._starting = None
+        drop(_PAIRING)
 
     def _new_connection(self) -> None:
         self.session = None
@@ -189,18 +186,6 @@ class DeviceProtocol:
         self._nonces = None
         self._host_id = b""
         self.unlocked = False
-
-    def unlock_text(self, code: str) -> bool:
-        """Text mode's proof of holding the device: the phone code, one guess per code."""
-        w = self.window
-        shown = w.take(self, pw.PHONE)
-        if not shown:
-            return False
-        if code != shown:
-            w.failed()
-            return False
-        w.close("unlocked")
-        return True
 
     def receive(self, data: Any) -> list:
         out: list = []
@@ -229,7 +214,7 @@ class DeviceProtocol:
             return []
         req, left, last, count, more, answers = w
         if left and more:
-            chunks, more = self.api.log_after(last, LOG_FRAME, LOG_FRAME)
+            chunks, more = self.api.log_after(last, _LOG_FRAME, _LOG_FRAME)
             if chunks:
                 out = []
                 for chunk in chunks:
@@ -266,7 +251,7 @@ class DeviceProtocol:
                                           "authenticate first")
                 try:
                     payload = self.session.open(f)
-                except auth.AuthError:
+                except m.AuthError:
                     self.session = None
                     raise m.ProtocolError(m.AUTH_FAILED, "frame rejected; session ended") \
                         from None
@@ -287,7 +272,7 @@ class DeviceProtocol:
             self._dispatch(f.ftype, f.req, payload, out)
         except m.ProtocolError as e:
             self._reply(out, m.ERROR, f.req, m.error_payload(e.code, e.message, e.errors))
-        except auth.AuthError as e:
+        except m.AuthError as e:
             self._reply(out, m.ERROR, f.req, m.error_payload(m.AUTH_FAILED, str(e)))
 
     def _dispatch(self, t: int, req: int, p: bytes, out: list) -> None:
@@ -304,10 +289,17 @@ class DeviceProtocol:
             self._reply(out, m.INFO, req, m.dump(info))
         elif t == m.STATUS:
             self._reply(out, m.STATE, req, m.dump({"state": "running" if api.busy else "idle"}))
-        elif t == m.PAIR_START:
-            self._pair_start(req, p, out)
-        elif t == m.PAIR_CONFIRM:
-            self._pair_confirm(req, p, out)
+        elif t == m.PAIR_START or t == m.PAIR_CONFIRM:
+            from stretchcue.protocol import device_pair
+
+            try:
+                if t == m.PAIR_START:
+                    device_pair.start(self, req, p)
+                else:
+                    device_pair.confirm(self, req, p)
+            finally:
+                if not self._attempt:
+                    drop(_PAIRING)
         elif t == m.AUTH_BEGIN:
             self._auth_begin(req, p, out)
         elif t == m.AUTH_PROVE:
@@ -325,20 +317,30 @@ class DeviceProtocol:
             self._reply(out, m.OK, req)
         elif t == m.PUT_BEGIN:
             size, crc = m.unpack("<II", p)
-            offset = self._put.begin(m.check_name(p[8:]), size, crc)
-            self._reply(out, m.PUT_ACK, req, struct.pack("<IHH", offset, WINDOW, CHUNK))
+            name = m.check_name(p[8:])
+            if self._put is None:
+                from stretchcue.protocol.transfer import PutReceiver
+
+                self._put = PutReceiver()
+            try:
+                offset = self._put.begin(name, size, crc)
+            finally:
+                self._put_done()
+            self._reply(out, m.PUT_ACK, req, struct.pack("<IHH", offset, _WINDOW, _CHUNK))
         elif t == m.PUT_DATA:
             (offset,) = m.unpack("<I", p)
+            if self._put is None:
+                raise m.ProtocolError(m.NO_TRANSFER, "no routine upload in progress")
             if self._put.data(offset, p[4:]):
-                self._reply(out, m.PUT_ACK, req, struct.pack("<IHH", self._put.acked(), WINDOW,
-                                                             CHUNK))
+                self._reply(out, m.PUT_ACK, req, struct.pack("<IHH", self._put.acked(), _WINDOW,
+                                                             _CHUNK))
         elif t == m.PUT_COMMIT:
             self._commit(req, out)
         elif t == m.LOG_READ:
             cursor, window = m.unpack("<IB", p)
-            if not 1 <= window <= LOG_WINDOW:
+            if not 1 <= window <= _LOG_WINDOW:
                 raise m.ProtocolError(m.BAD_REQUEST, "LOG_READ window of %d frames; 1-%d"
-                                      % (window, LOG_WINDOW))
+                                      % (window, _LOG_WINDOW))
             # During a session one frame per request: each costs the board a signature,
             # and a whole window in one pass would hold up the next cue.
             self._log = [req, 1 if api.busy else window, cursor, 0, True, self.session.seen]
@@ -352,9 +354,21 @@ class DeviceProtocol:
         else:
             raise m.ProtocolError(m.UNKNOWN_TYPE, "unknown request type 0x%02x" % t)
 
+    def _put_done(self) -> None:
+        """Forget the upload receiver once it holds no upload (refused, or finished)."""
+        if self._put is not None and not self._put.active:
+            self._put = None
+            drop(_TRANSFER)
+
     def _commit(self, req: int, out: list) -> None:
-        name = self._put.name
-        data = self._put.finish()
+        put = self._put
+        if put is None:
+            raise m.ProtocolError(m.NO_TRANSFER, "no routine upload in progress")
+        name = put.name
+        try:
+            data = put.finish()
+        finally:
+            self._put_done()
         try:
             rt.loads(data)
         except rt.RoutineError as e:
@@ -368,67 +382,27 @@ class DeviceProtocol:
         self._reply(out, m.OK, req, m.dump({"name": name, "size": len(data),
                                             "crc": crc32(data) & 0xFFFFFFFF}))
 
-    def _pair_start(self, req: int, p: bytes, out: list) -> None:
-        """Take the code now; the SPAKE2 work waits for the next tick, so the screen can
-        say "checking" first (it takes a 64 MHz board a while)."""
-        if len(p) < auth.ID_BYTES + _SHARE or len(p) > auth.ID_BYTES + _SHARE + _NAME_MAX:
-            raise m.ProtocolError(m.BAD_REQUEST, "PAIR_START needs host id, share and name")
-        code = self.window.take(self, pw.LAPTOP)
-        if not code:
-            raise m.ProtocolError(m.NOT_PAIRING, "hold B on the device's menu to pair first")
-        self._starting = (req, bytes(p), code)
-
-    def _pair_work(self, req: int, p: bytes, code: str, out: list) -> None:
-        self._host_id = bytes(p[:auth.ID_BYTES])
-        self._name = host_name(p[auth.ID_BYTES + _SHARE:])
-        from stretchcue.protocol import pake
-
-        drop("stretchcue.protocol.pake")  # kept alive by this attempt's Spake2 only
-        drop("stretchcue.protocol.ed25519")
-        self._spake = sp = pake.Spake2(b"D", code, self._rand(_SECRET))
-        dev_id = str(self.api.info().get("id", "")).encode()
-        try:
-            tag = sp.finish(p[auth.ID_BYTES:auth.ID_BYTES + _SHARE],
-                            self._host_id + bytes(p[auth.ID_BYTES + _SHARE:]), dev_id)
-        except pake.PairError as e:
-            self._spake = None
-            self.window.failed(self)
-            out.append(fr.encode(m.ERROR, req, m.error_payload(m.PAIR_FAILED, str(e))))
-            return
-        out.append(fr.encode(m.PAIR_REPLY, req, sp.share() + tag + dev_id))
-
-    def _pair_confirm(self, req: int, p: bytes, out: list) -> None:
-        sp = self._spake
-        w = self.window
-        if sp is None or w.owner is not self or self._asking is not None:
-            raise m.ProtocolError(m.NOT_PAIRING, "no pairing in progress")
-        self._spake = None
-        try:
-            sp.check(p)
-        except ValueError:  # pake.PairError
-            w.failed(self)
-            raise m.ProtocolError(m.PAIR_FAILED, "wrong code; the device shows a new one" if
-                                  w.open else "wrong code; pairing closed") from None
-        self._asking = (req, self._host_id, sp.pair_key)
-        w.ask(self, self._name)  # the answer goes out from tick()
-
     def _auth_begin(self, req: int, p: bytes, out: list) -> None:
-        if len(p) != auth.ID_BYTES + auth.NONCE:
+        if len(p) != _ID + _NONCE:
             raise m.ProtocolError(m.BAD_REQUEST, "AUTH_BEGIN needs host id and nonce")
-        host_id = bytes(p[:auth.ID_BYTES])
+        from stretchcue.protocol import auth
+
+        host_id = bytes(p[:_ID])
         key = self.api.key_get(host_id)
         if not key:
             raise m.ProtocolError(m.NOT_PAIRED, "this computer is not paired with the device")
         self.session = None
         self._host_id = host_id
-        hn = bytes(p[auth.ID_BYTES:])
-        dn = self._rand(auth.NONCE)
+        hn = bytes(p[_ID:])
+        dn = self._rand(_NONCE)
         self._nonces = (key, hn, dn)
         self._reply(out, m.AUTH_CHALLENGE, req, dn + auth.proof(key, b"D", host_id, hn, dn))
 
     def _auth_prove(self, req: int, p: bytes, out: list) -> None:
         if self._nonces is None:
             raise m.ProtocolError(m.AUTH_FAILED, "no challenge outstanding; send AUTH_BEGIN")
+        from stretchcue.protocol import auth
+
         key, hn, dn = self._nonces
         self._nonces = None
         auth.check_proof(key, b"H", self._host_id, hn, dn, p)

@@ -76,6 +76,13 @@ NAME_MAX = const(32)
 _NAME_OK = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
 
 
+class AuthError(ValueError):
+    """A proof, tag or counter did not check out (deliberately not saying which).
+
+    Defined here, not in ``auth``, so the device can catch it without loading
+    ``auth`` before a host authenticates; ``auth.AuthError`` is this class."""
+
+
 class ProtocolError(Exception):
     """A request that cannot be done; ``code`` is one of the error codes above.
 

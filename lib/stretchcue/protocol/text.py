@@ -21,13 +21,19 @@ try:
     from typing import Any
 except ImportError:
     pass
+try:
+    from micropython import const
+except ImportError:
+    def const(x: int) -> int:  # type: ignore[misc]
+        return x
 
+_PHONE = const(2)  # pairing.PHONE
 HELP = "commands: status, unlock CODE, list, start [N|NAME], stop"
 
 
 def reply(proto: Any, line: str) -> bytes:
     """The answer to one typed line, for the connection ``proto`` (a ``DeviceProtocol``:
-    its ``api``, its ``unlocked`` flag and its ``unlock_text(code)`` check)."""
+    its ``api``, its ``unlocked`` flag and its pairing ``window``)."""
     return (_answer(proto, line) + "\n").encode()
 
 
@@ -41,9 +47,10 @@ def _answer(proto: Any, line: str) -> str:
     if cmd == "status":
         return "state: %s" % ("running" if api.busy else "idle")
     if cmd == "unlock":
-        if proto.window.kind != 2:  # pairing.PHONE
+        w = proto.window
+        if w is None or w.kind != _PHONE:
             return "error: no phone code shown; hold B on the menu, then press B"
-        if not proto.unlock_text(arg):
+        if not _unlock(proto, w, arg):
             return "error: wrong code; the device shows a new one"
         proto.unlocked = True
         return "unlocked: list, start, stop"
@@ -65,6 +72,18 @@ def _answer(proto: Any, line: str) -> str:
         return "stopped"
     except m.ProtocolError as e:
         return "error: " + e.message
+
+
+def _unlock(proto: Any, w: Any, code: str) -> bool:
+    """The proof of holding the device: the phone code, one guess per code."""
+    shown = w.take(proto, _PHONE)
+    if not shown:
+        return False
+    if code != shown:
+        w.failed()
+        return False
+    w.close("unlocked")
+    return True
 
 
 def _pick(api: Any, arg: str) -> str:
