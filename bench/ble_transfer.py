@@ -81,9 +81,10 @@ async def one(mtu: int, windowed: bool, ports: list[int], tmp: Path) -> list[tup
     host = BleTransport(hci=f"tcp-client:127.0.0.1:{ports[1]}")
     client = DeviceClient(host, KeyStore(tmp / f"k{mtu}{windowed}.json"), rand=urandom)
     mode = settings(mtu, windowed)
-    saved = {k: getattr(device_mod, k) for k in ("WINDOW", "CHUNK", "LOG_FRAME")}
+    # the device's copies are consts: on CPython, plain globals that can be set here
+    saved = {k: getattr(device_mod, "_" + k) for k in ("WINDOW", "CHUNK", "LOG_FRAME")}
     for k in saved:
-        setattr(device_mod, k, mode[k])
+        setattr(device_mod, "_" + k, mode[k])
     transfer.WINDOW, transfer.CHUNK = mode["WINDOW"], mode["CHUNK"]
     rows = []
     try:
@@ -109,7 +110,7 @@ async def one(mtu: int, windowed: bool, ports: list[int], tmp: Path) -> list[tup
         thread.join(5)
         peripheral.close()
         for k, v in saved.items():
-            setattr(device_mod, k, v)
+            setattr(device_mod, "_" + k, v)
         transfer.WINDOW, transfer.CHUNK = saved["WINDOW"], saved["CHUNK"]
     return rows
 

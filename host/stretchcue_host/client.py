@@ -398,6 +398,7 @@ class DeviceClient:
                         raise parse_error(f.payload)
                     if f.ftype == m.LOG_DATA:
                         got += sessionlog.scan(f.payload)[0]
+                        deadline = time.monotonic() + self.timeout_s  # a window still arriving
                     elif f.ftype == m.LOG_END:
                         break
                 _, count, more = struct.unpack("<IHB", f.payload)

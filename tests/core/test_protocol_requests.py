@@ -60,7 +60,7 @@ def test_a_log_window_outside_1_to_16_is_a_bad_request():
     api.add_records(50)
     for window in (0, transfer.LOG_WINDOW + 1, 255):
         (r,) = host.call(m.LOG_READ, struct.pack("<IB", 0, window))
-        assert error_code(r) == m.BAD_REQUEST and "1-16" in _message(r)
+        assert error_code(r) == m.BAD_REQUEST and "1-32" in _message(r)
     for window in (1, transfer.LOG_WINDOW):
         replies = host.call(m.LOG_READ, struct.pack("<IB", 0, window))
         assert replies[-1].ftype == m.LOG_END

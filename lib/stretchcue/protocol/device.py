@@ -61,7 +61,7 @@ _NONCE = const(16)  # auth.NONCE
 _WINDOW = const(9)  # transfer.WINDOW
 _CHUNK = const(480)  # transfer.CHUNK
 _LOG_FRAME = const(492)  # transfer.LOG_FRAME
-_LOG_WINDOW = const(16)  # transfer.LOG_WINDOW
+_LOG_WINDOW = const(32)  # transfer.LOG_WINDOW
 _LAPTOP = const(1)  # pairing.LAPTOP
 _PAIRING = "stretchcue.protocol.device_pair"
 _TRANSFER = "stretchcue.protocol.transfer"
@@ -206,7 +206,7 @@ class DeviceProtocol:
     def more(self) -> list:
         """The next frame of a log window being answered, read from flash and sealed only
         now (then its LOG_END); [] when none is.  The link asks as it has room, so a
-        window (16 frames of 512 bytes) is never held whole."""
+        window (up to 32 frames of 512 bytes) is never held whole."""
         w = self._log
         s = self.session
         if w is None or s is None:

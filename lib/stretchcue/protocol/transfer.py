@@ -30,7 +30,7 @@ except ImportError:
 WINDOW = const(9)  # chunks per acknowledgement: a 4 KB routine in one
 CHUNK = const(480)  # routine bytes per PUT_DATA frame
 LOG_FRAME = const(492)  # log bytes per LOG_DATA frame: 512 less the seal (auth.TRAILER)
-LOG_WINDOW = const(16)  # most LOG_DATA frames per LOG_READ
+LOG_WINDOW = const(32)  # most LOG_DATA frames per LOG_READ
 # Bytes the device's radio buffers unread.  Writes without response have no
 # flow control: one that does not fit is dropped, so the host never has more
 # than PUT_BEGIN + one window + PUT_COMMIT (~4.6 KB) in flight.
