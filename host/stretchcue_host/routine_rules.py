@@ -51,6 +51,40 @@ def typename(kind: Any) -> str:
     return _TYPES.get(str(kind), "an unsupported value")
 
 
+def shown(value: Any) -> str:
+    """A value for a message: short, on one line, every invisible character escaped.
+
+    Errors quote what a file or a device sent; printed raw, an ESC or a U+202E in it
+    would rewrite the terminal or the line around it.
+    """
+    if isinstance(value, (bool, float)) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        return str(value) if abs(value) < 10 ** 12 else "a %d-digit number" % len(str(value))
+    if not isinstance(value, str):
+        return typename(type(value).__name__)
+    text = value if len(value) <= 40 else value[:40] + "..."
+    return "'" + printable(text) + "'"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that is not visible text written as an escape."""
+    return "".join(c if c.isprintable() and rc.bad_char(c) < 0 else
+                   ("\\x%02x" % ord(c) if ord(c) < 0x100 else
+                    "\\u%04x" % ord(c) if ord(c) < 0x10000 else "\\U%08x" % ord(c))
+                   for c in str(text))
+
+
+def _char(cp: int) -> str:
+    if 0xD800 <= cp <= 0xDFFF:
+        return "U+%04X, half of a character (a lone surrogate)" % cp
+    if 0xE000 <= cp <= 0xF8FF or cp >= 0xF0000:
+        return "U+%04X, a private-use character no font shows" % cp
+    if cp < 0x20 or 0x7F <= cp <= 0x9F:
+        return "U+%04X, a control character" % cp
+    return "U+%04X, an invisible formatting character" % cp
+
+
 def _field(path: str) -> tuple[str, tuple]:
     """The field name at the end of ``path`` and the fields allowed where it is."""
     m = _STRETCH_PATH.fullmatch(path)
@@ -108,16 +142,18 @@ def reason(error: Any) -> str:
     if code == "lines":
         return "must be one line (no line breaks or tabs)"
     if code == "sides":
-        return "must be one of %s; got %r" % (", ".join(rc.SIDES), v[0])
+        return "must be one of %s; got %s" % (", ".join(rc.SIDES), shown(v[0]))
+    if code == "char":
+        return "contains %s; only text you can see fits" % _char(int(v[0]))
     if code == "format":
-        return "this device understands format %d, got %r" % (rt.FORMAT, v[0])
+        return "this device understands format %d, got %s" % (rt.FORMAT, shown(v[0]))
     if code == "empty":
         return "is empty: add at least one stretch"
     if code == "too_many":
         return "has %d stretches; at most %d fit in one session" % (v[0], rt.MAX_STRETCHES)
     if code == "repeat":
-        return ("repeats stretches[%d].title %r; titles must differ so the log can tell "
-                "them apart" % (v[0], v[1]))
+        return ("repeats stretches[%d].title %s; titles must differ so the log can tell "
+                "them apart" % (v[0], shown(v[1])))
     if code == "too_long":
         return ("the routine lasts %d min %d s; keep it under 60 min (fewer reps or shorter "
                 "holds)" % (v[0] // 60, v[0] % 60))
@@ -126,8 +162,8 @@ def reason(error: Any) -> str:
     if code == "utf8":
         return "is not UTF-8 text"
     if code == "json":
-        return "is not valid JSON: " + str(v[0] if v else "")
-    return str(code)  # an older device sent its reason in words
+        return "is not valid JSON: " + printable(str(v[0] if v else ""))[:200]
+    return printable(str(code))  # an older device sent its reason in words
 
 
 def describe(errors: Any) -> list[tuple[str, str]]:
@@ -135,9 +171,10 @@ def describe(errors: Any) -> list[tuple[str, str]]:
     out = []
     for e in errors or []:
         try:
-            out.append((str(e[0]), reason(e)))
+            out.append((printable(str(e[0])), reason(e)))
         except (LookupError, TypeError, ValueError):
-            out.append((str(e[0]) if e else "", "is not valid (%s)" % (list(e[1:]),)))
+            out.append((printable(str(e[0])) if e else "",
+                        "is not valid (%s)" % printable(str(list(e[1:])))[:200]))
     return out
 
 
@@ -160,6 +197,21 @@ def canonical_json(r: rt.Routine) -> bytes:
     """Sorted keys, no spaces, every default spelled out: same routine, same bytes.
 
     The CRC the host and the device compare is taken over exactly these bytes; the
-    device only reads them (``stretchcue.routine.loads`` takes any JSON).
+    device only reads them (``stretchcue.routine.loads`` takes any JSON).  Text is
+    written as UTF-8, not ``\\u`` escapes: MicroPython's JSON reader does not join an
+    escaped surrogate pair, so an emoji would reach the device as two halves.
     """
-    return json.dumps(routine_dict(r), sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return json.dumps(routine_dict(r), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")
+
+
+def device_json(r: rt.Routine) -> bytes:
+    """``canonical_json``, or RoutineError when it is more than the device takes.
+
+    The device refuses a routine over ``MAX_ROUTINE_BYTES`` (PUT_BEGIN, and
+    ``routine.loads``); checking it here makes ``validate`` say so first.
+    """
+    canon = canonical_json(r)
+    if len(canon) > rt.MAX_ROUTINE_BYTES:
+        raise rt.RoutineError([("routine", "size", len(canon))])
+    return canon

@@ -13,7 +13,8 @@ from importlib import resources
 from pathlib import Path
 
 from stretchcue import routine as rt
-from stretchcue_host.routine_rules import canonical_json, describe
+from stretchcue_host.files import FileRefused, read_limited
+from stretchcue_host.routine_rules import describe, device_json, printable, shown
 
 DEFAULT = "lower-back"
 MAX_FILE_BYTES = 64 * 1024
@@ -40,7 +41,10 @@ def resolve(name_or_path: str | None) -> Path:
     if not name_or_path:
         name_or_path = DEFAULT
     p = Path(name_or_path)
-    if p.exists() or p.suffix:
+    try:
+        if p.exists() or p.suffix:
+            return p
+    except (OSError, ValueError):  # a name the OS cannot take; load() says so
         return p
     return bundled_dir() / f"{name_or_path}.toml"
 
@@ -75,40 +79,84 @@ def _line_of(text: str, path: str) -> int | None:
     return None
 
 
-def load(path: str | Path) -> tuple[rt.Routine, bytes]:
-    """Parse and validate a routine file; return it and its canonical JSON."""
-    p = Path(path)
+def device_name(path: str | Path) -> str:
+    """The name the device stores ``path`` under (its stem), or RoutineFileError when
+    the device would refuse that name (``messages.check_name``: 1-32 letters, digits,
+    - or _): said before anything is sent, not by the device after."""
+    from stretchcue.protocol import messages as m
+
+    stem = Path(path).stem
     try:
-        size = p.stat().st_size
-    except OSError as e:
-        raise RoutineFileError([(str(p), "", f"cannot read it: {e.strerror}")]) from None
-    if size > MAX_FILE_BYTES:
-        raise RoutineFileError([(str(p), "", f"is {size} bytes; a routine file is at most "
-                                 f"{MAX_FILE_BYTES} bytes")])
-    raw = p.read_bytes()
+        return m.check_name(stem.encode("utf-8", "replace"))
+    except m.ProtocolError as e:
+        raise RoutineFileError([(printable(str(path)), "", f"{e.message}: the device stores "
+                                 f"a routine under its file name, {shown(stem)}; rename "
+                                 "the file")]) from None
+
+
+class _Twice(ValueError):
+    """A JSON object gives one key twice (TOML refuses that itself)."""
+
+
+def _pairs(pairs: list) -> dict:
+    """json's object hook: a key given twice is an error, not "the last one wins"."""
+    out: dict = {}
+    for k, v in pairs:
+        if k in out:
+            raise _Twice(k)
+        out[k] = v
+    return out
+
+
+def _parse(p: Path, text: str) -> object:
+    """The file's data; RoutineFileError for text that is not its format (or too deep)."""
+    kind = "JSON" if p.suffix == ".json" else "TOML"
+    try:
+        if kind == "JSON":
+            return json.loads(text, object_pairs_hook=_pairs)
+        return tomllib.loads(text)
+    except json.JSONDecodeError as e:
+        raise RoutineFileError([(f"{p}:{e.lineno}", "", f"invalid JSON: {e.msg}")]) from None
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
+        where = f"{p}:{m.group(1)}" if m else str(p)
+        msg = re.sub(r"\s*\(at line.*\)$", "", str(e))
+        raise RoutineFileError([(where, "", f"invalid TOML: {msg}")]) from None
+    except _Twice as e:
+        why = f"invalid JSON: the key {shown(e.args[0])} is given twice in one object"
+    except RecursionError:
+        why = f"invalid {kind}: lists or tables nested too deeply"
+    except ValueError as e:  # int(): a number longer than the interpreter converts
+        why = f"invalid {kind}: " + ("a number has too many digits" if "digits" in str(e)
+                                     else printable(str(e)))
+    raise RoutineFileError([(str(p), "", why)])
+
+
+def load(path: str | Path) -> tuple[rt.Routine, bytes]:
+    """Parse and validate a routine file; return it and its canonical JSON.
+
+    Everything the device would refuse is refused here first: the same checks
+    (``stretchcue.routine``) and the size of the canonical JSON it stores.
+    """
+    p = Path(path)
+    where = printable(str(p))
+    try:
+        raw = read_limited(p, MAX_FILE_BYTES, "routine file")
+    except FileRefused as e:
+        raise RoutineFileError([(where, "", str(e))]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise RoutineFileError([(str(p), "", f"is not UTF-8 text (byte {e.start})")]) from None
-    if p.suffix == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise RoutineFileError([(f"{p}:{e.lineno}", "", f"invalid JSON: {e.msg}")]) from None
-    else:
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
-            where = f"{p}:{m.group(1)}" if m else str(p)
-            msg = re.sub(r"\s*\(at line.*\)$", "", str(e))
-            raise RoutineFileError([(where, "", f"invalid TOML: {msg}")]) from None
+        raise RoutineFileError([(where, "", f"is not UTF-8 text (byte {e.start})")]) from None
+    data = _parse(Path(where), text)
     try:
         r = rt.from_dict(data)
+        return r, device_json(r)
     except rt.RoutineError as e:
         problems = []
         for path_, reason in describe(e.errors):
             line = _line_of(text, path_) if p.suffix != ".json" else None
-            problems.append((f"{p}:{line}" if line else str(p), path_, reason))
+            if path_ == "routine" and e.errors[0][1] == "size":
+                reason += " (its canonical JSON: shorten texts or remove stretches)"
+            problems.append((f"{where}:{line}" if line else where, path_, reason))
         raise RoutineFileError(problems) from None
-    return r, canonical_json(r)

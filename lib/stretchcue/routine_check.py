@@ -69,6 +69,32 @@ def _int(src: dict, i: int, path: str, errors: list) -> int:
     return v
 
 
+# Code points no text may hold, as inclusive (first, last) pairs: C0 and C1 controls
+# and DEL; the soft hyphen; invisible, joining and direction marks (U+202E turns the
+# rest of a line around) and line/paragraph separators; invisible operators; lone
+# surrogates (half a character) and private use (no font has them); the byte-order
+# mark; interlinear annotation; tags and the private planes.  A table, not
+# unicodedata: CircuitPython has none, and the device applies this very rule.
+_NOT_TEXT = (0x0, 0x1F, 0x7F, 0x9F, 0xAD, 0xAD, 0x61C, 0x61C, 0x180E, 0x180E,
+             0x200B, 0x200F, 0x2028, 0x202E, 0x2060, 0x206F, 0xD800, 0xF8FF,
+             0xFEFF, 0xFEFF, 0xFFF9, 0xFFFB, 0xE0000, 0x10FFFF)
+_LINES = "\t\n\v\f\r\x85\u2028\u2029"
+
+
+def bad_char(v: str) -> int:
+    """The first code point of ``v`` that is not visible text, or -1."""
+    for c in v:
+        o = ord(c)
+        if 0x20 <= o < 0x7F:
+            continue
+        for i in range(0, len(_NOT_TEXT), 2):
+            if o < _NOT_TEXT[i]:
+                break
+            if o <= _NOT_TEXT[i + 1]:
+                return o
+    return -1
+
+
 def _text(src: dict, key: str, path: str, limit: int, errors: list, required: bool) -> str:
     v = src.get(key)
     path += key
@@ -79,12 +105,13 @@ def _text(src: dict, key: str, path: str, limit: int, errors: list, required: bo
     if not isinstance(v, str):
         errors.append((path, "not_text", type(v).__name__))
         return ""
-    if required and not v.strip():
+    o = bad_char(v)
+    if (required or v) and not v.strip():
         errors.append((path, "blank"))
     elif len(v) > limit:
         errors.append((path, "long", len(v)))
-    elif "\n" in v or "\t" in v:
-        errors.append((path, "lines"))
+    elif o >= 0:
+        errors.append((path, "lines") if chr(o) in _LINES else (path, "char", o))
     return v.strip()
 
 
@@ -127,7 +154,7 @@ def from_dict(data: Any) -> rt.Routine:
         raise rt.RoutineError([("routine", "not_table", type(data).__name__)])
     _unknown(data, ROUTINE_KEYS, "", errors)
     fmt = data.get("format", rt.FORMAT)
-    if fmt != rt.FORMAT:
+    if isinstance(fmt, bool) or not isinstance(fmt, int) or fmt != rt.FORMAT:
         errors.append(("format", "format", fmt))
     r = rt.Routine()
     r.name = _text(data, "name", "", rt.NAME_MAX, errors, True)
@@ -151,10 +178,11 @@ def from_dict(data: Any) -> rt.Routine:
         errors.append(("stretches", "too_many", len(raw)))
     else:
         seen: dict = {}
+        fold = getattr(str, "casefold", str.lower)  # Straße is STRASSE; MicroPython: lower
         for i, item in enumerate(raw):
             path = "stretches[%d]." % i
             s = _stretch(item, defaults, path, errors)
-            key = s.title.lower()
+            key = fold(s.title)
             if key and key in seen:
                 errors.append((path + "title", "repeat", seen[key], s.title))
             seen[key] = i
@@ -181,6 +209,6 @@ def loads(text: Any) -> rt.Routine:
             raise rt.RoutineError([("routine", "utf8")]) from None
     try:
         data = json.loads(text)
-    except ValueError as e:
+    except (ValueError, RuntimeError) as e:  # RuntimeError: nested deeper than the stack
         raise rt.RoutineError([("routine", "json", str(e))]) from None
     return from_dict(data)

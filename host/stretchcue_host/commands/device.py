@@ -143,14 +143,14 @@ def push(routine: str, select: bool, transport: str | None, device: str | None) 
 
     from stretchcue_host.commands.common import open_history
     from stretchcue_host.device_session import connected
-    from stretchcue_host.routines import RoutineFileError, load, resolve
+    from stretchcue_host.routines import RoutineFileError, device_name, load, resolve
 
     path = resolve(routine)
     try:
         r, canon = load(path)
+        name = device_name(path)
     except RoutineFileError as e:
         fail(f"not pushed, the routine is invalid:\n{e}", EXIT_BAD_INPUT)
-    name = path.stem
 
     async def job():
         async with connected(*_link(transport, device)) as c:
