@@ -11,6 +11,32 @@ EXIT_FAIL = 1
 EXIT_BAD_INPUT = 2
 
 
+class Number(click.FloatRange):
+    """A FloatRange that refuses nan too: every comparison with nan is false, so the
+    range alone lets it through (and a speed of nan stalls the clock)."""
+
+    def convert(self, value, param, ctx):
+        rv = super().convert(value, param, ctx)
+        if rv != rv:
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return rv
+
+
+class Transport(click.ParamType):
+    """A transport spec, checked as the config checks one, so ``--transport weird`` is
+    refused by click (exit 2) rather than by the link code after the command began."""
+
+    name = "transport"
+
+    def convert(self, value, param, ctx):
+        from stretchcue_host.config import ConfigError, check
+
+        try:
+            return check("transport", value)
+        except ConfigError as e:
+            self.fail(str(e), param, ctx)
+
+
 def fail(message: str, code: int = EXIT_FAIL) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     raise SystemExit(code)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import click
 
-from stretchcue_host.commands.common import EXIT_BAD_INPUT, fail, settings
+from stretchcue_host.commands.common import EXIT_BAD_INPUT, Number, Transport, fail, settings
 from stretchcue_host.context import wants_json
 
 
 def link_options(fn):
     fn = click.option("--device", "-d", default=None,
                       help="Device name or address (default: config `device`).")(fn)
-    fn = click.option("--transport", "-t", default=None,
+    fn = click.option("--transport", "-t", default=None, type=Transport(),
                       help="auto, ble, sim, bumble:SPEC or usb[:PORT] "
                       "(default: config `transport`).")(fn)
     return fn
@@ -42,7 +42,8 @@ def _emit(data, as_json: bool, text: str) -> None:
 
 
 @click.command()
-@click.option("--timeout", "timeout_s", default=5.0, show_default=True, help="Seconds to scan.")
+@click.option("--timeout", "timeout_s", default=5.0, show_default=True,
+              type=Number(min=0, min_open=True, max=600), help="Seconds to scan.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @link_options
 def scan(timeout_s: float, as_json: bool, transport: str | None, device: str | None) -> None:

@@ -51,7 +51,8 @@ def _load(since: str | None) -> tuple[list[dict], list[dict]]:
 
 @click.command()
 @click.option("--since", default=None, metavar="DATE", help="Only sessions from DATE on.")
-@click.option("--limit", default=20, show_default=True, help="Newest N sessions (0: all).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=0),
+              help="Newest N sessions (0: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print sessions and gaps as JSON.")
 def history(since: str | None, limit: int, as_json: bool) -> None:
     """List the sessions in the history, newest last, and any gaps in the log.

@@ -10,6 +10,10 @@ import time
 
 import click
 
+from stretchcue_host.commands.common import Number
+
+MAX_SPEED = 100000  # an hour in 36 ms of waiting; more is --instant
+
 
 def describe(eng, code: int, value, now_ms: int) -> str:
     from stretchcue import engine as en
@@ -37,7 +41,9 @@ def describe(eng, code: int, value, now_ms: int) -> str:
 
 @click.command()
 @click.argument("routine", required=False)
-@click.option("--speed", default=60.0, show_default=True, help="Clock speed-up factor.")
+@click.option("--speed", default=60.0, show_default=True,
+              type=Number(min=0, min_open=True, max=MAX_SPEED),
+              help="Clock speed-up factor (--instant: no waiting at all).")
 @click.option("--instant", is_flag=True, help="Do not wait at all (virtual time only).")
 @click.option("--script", "script_text", default="",
               help='Scripted presses, e.g. "pause@90s,pause@100s,extend@3m,rate:2@7m".')

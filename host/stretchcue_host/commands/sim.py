@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import click
 
-from stretchcue_host.commands.common import EXIT_BAD_INPUT, fail
+from stretchcue_host.commands.common import EXIT_BAD_INPUT, Number, fail
+
+MAX_MS = 24 * 3600 * 1000  # virtual time a run can reach; a cut later never happens
 
 
 @click.command()
 @click.argument("routine", required=False)
 @click.option("--board", type=click.Choice(["clue", "cpb", "feather"]), default="clue",
               show_default=True)
-@click.option("--speed", default=1.0, show_default=True,
+@click.option("--speed", default=1.0, show_default=True, type=Number(min=0, max=100000),
               help="Clock speed-up; 0 runs as fast as possible.")
 @click.option("--headless", is_flag=True, help="No window: print the cue stream only.")
 @click.option("--screenshots", type=click.Path(file_okay=False), default=None,
@@ -20,7 +22,7 @@ from stretchcue_host.commands.common import EXIT_BAD_INPUT, fail
               help='Button presses, e.g. "A@1s,A@60s,A@70s,B@2m,AB@5m" (default: start).')
 @click.option("--data", type=click.Path(file_okay=False), default=None,
               help="The board's data folder (default: a fresh temporary one).")
-@click.option("--cut-at", type=int, default=None,
+@click.option("--cut-at", type=click.IntRange(min=1, max=MAX_MS), default=None,
               help="Cut the power at this many ms of virtual time, then boot again.")
 @click.option("--trace", type=click.Path(dir_okay=False), default=None,
               help="Write a JSON-lines trace (motor, tone, keys, screens).")
@@ -58,13 +60,26 @@ def sim(routine: str | None, board: str, speed: float, headless: bool,
         parse_buttons(script, board)
     except ScriptError as e:
         fail(str(e), EXIT_BAD_INPUT)
+    # Every folder and file the runner will write is made or opened here first, so a
+    # path that cannot be used is one line and exit 2, not the runner's traceback.
+    for option, folder_opt in (("--screenshots", screenshots), ("--data", data)):
+        if folder_opt:
+            _folder(option, folder_opt)
+    if trace:
+        try:
+            with open(trace, "a"):
+                pass
+        except OSError as e:
+            fail(f"--trace {trace}: cannot write it: {e.strerror}", EXIT_BAD_INPUT)
     with tempfile.TemporaryDirectory(prefix="stretchcue-sim-") as tmp:
         folder = Path(data) if data else Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
         try:
             prepare(folder, routine)
         except RoutineFileError as e:
             fail(f"the routine is invalid:\n{e}", EXIT_BAD_INPUT)
+        except OSError as e:
+            fail(f"--data {folder}: cannot write the routine there: {e.strerror}",
+                 EXIT_BAD_INPUT)
         env = dict(os.environ)
         if headless:
             env["SDL_VIDEODRIVER"] = "dummy"
@@ -80,6 +95,16 @@ def sim(routine: str | None, board: str, speed: float, headless: bool,
             rc = _run(cmd, env)
         if rc:
             raise SystemExit(rc)
+
+
+def _folder(option: str, path: str) -> None:
+    from pathlib import Path
+
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except (OSError, ValueError) as e:
+        fail(f"{option} {path}: cannot make that folder: "
+             f"{getattr(e, 'strerror', None) or e}", EXIT_BAD_INPUT)
 
 
 def _run(cmd: list[str], env: dict) -> int:

@@ -29,7 +29,8 @@ _COMMON = [
                  help="Sessions per week to aim for (default: config weekly_goal, 5)."),
     click.option("--since", default=None, metavar="DATE", help="Only sessions from DATE on."),
     click.option("--until", default=None, metavar="DATE", help="Count up to DATE (default today)."),
-    click.option("--weeks", default=12, show_default=True, help="Recent weeks to show."),
+    click.option("--weeks", default=12, show_default=True, type=click.IntRange(1, 520),
+                 help="Recent weeks to show."),
 ]
 
 

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[3]
 KEY_NAMES = {"clue": "AB", "cpb": "AB", "feather": "ABC"}
 _ITEM = re.compile(r"^(AB|[ABC])(_long)?@(\d+(?:\.\d+)?)(ms|s|m)?$")
 _UNIT = {"ms": 1, "s": 1000, "m": 60000, None: 1000}
+_MAX_AT_MS = 24 * 3600 * 1000
 
 
 class ScriptError(ValueError):
@@ -48,7 +49,10 @@ def parse_buttons(text: str, board: str) -> list[tuple[int, int, bool]]:
         if not m or any(k not in names for k in m.group(1)):
             raise ScriptError(f"bad button press {item!r}: write BUTTON@TIME like A@3s, "
                               f"B_long@90s or AB@2m; buttons on {board}: {', '.join(names)}")
-        at = int(float(m.group(3)) * _UNIT[m.group(4)])
+        at = float(m.group(3)) * _UNIT[m.group(4)]
+        if not at <= _MAX_AT_MS:  # 1e400 s is infinity, which no int holds
+            raise ScriptError(f"bad button press {item!r}: at most 24 h of virtual time")
+        at = int(at)
         hold = 1000 if m.group(2) else 120
         keys = [names.index(k) for k in m.group(1)]
         for i, k in enumerate(keys):
