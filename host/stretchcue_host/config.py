@@ -60,12 +60,19 @@ def load(path: Path) -> dict:
     values = {k: spec[1] for k, spec in KEYS.items()}
     if not path.exists():
         return values
+    from stretchcue_host.files import FileRefused, read_limited
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as e:
+        data = tomllib.loads(read_limited(path, 64 * 1024, "settings file").decode("utf-8"))
+    except FileRefused as e:
+        raise ConfigError(f"{path}: {e}") from None
+    except UnicodeDecodeError as e:
         raise ConfigError(f"cannot read {path}: {e}") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    except (RecursionError, ValueError):  # nested too deeply; a 5000-digit number
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply or a number too long") \
+            from None
     for k, v in data.items():
         try:
             values[k] = check(k, v)

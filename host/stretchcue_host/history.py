@@ -58,6 +58,27 @@ class HistoryDamaged(HistoryError):
         self.path = path
 
 
+class HistoryBusy(HistoryError):
+    """Another program holds the database's lock: nothing is wrong with it, try again."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"history database at {path} is in use by another program "
+                         "(another stretchcue?); try again when it has finished")
+        self.path = path
+
+
+#: seconds to wait for another program's write to finish before saying it is busy
+BUSY_TIMEOUT_S = 5.0
+_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+
+
+def _busy(e: Exception) -> bool:
+    code = getattr(e, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _BUSY
+    return "locked" in str(e) or "busy" in str(e)
+
+
 class ImportResult:
     """What one import did; ``problems`` are the log reader's corrupt/torn reports."""
 
@@ -82,7 +103,7 @@ class History:
         try:
             existed = self.path.exists() and self.path.stat().st_size > 0
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path)
+            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
         except (OSError, sqlite3.OperationalError) as e:
             raise HistoryError(f"cannot open history database at {self.path}: {e}") from None
         with self._guard():
@@ -113,12 +134,21 @@ class History:
                 raise HistoryDamaged(self.path, "; ".join(bad[:3]))
         try:
             row = self.conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-        except sqlite3.OperationalError:
+        except sqlite3.OperationalError as e:
+            if _busy(e):
+                raise HistoryBusy(self.path) from None
             raise HistoryDamaged(self.path, "it is not a stretchcue history "
                                  "(no meta table)") from None
         if row is None:
             raise HistoryDamaged(self.path, "its schema version is missing")
-        if int(row[0]) > SCHEMA_VERSION:
+        try:
+            version = int(str(row[0]).strip())
+        except ValueError:
+            version = 0
+        if version < 1:
+            raise HistoryDamaged(self.path, f"its schema version is not a version "
+                                 f"({str(row[0])[:20]!r})")
+        if version > SCHEMA_VERSION:
             raise HistoryError(f"history database at {self.path} was written by a newer "
                                f"stretchcue (schema {row[0]}); upgrade stretchcue")
 
@@ -266,6 +296,8 @@ class _Guard:
     def __exit__(self, kind, exc, tb) -> bool:
         if exc is None or isinstance(exc, HistoryError):
             return False
+        if isinstance(exc, sqlite3.OperationalError) and _busy(exc):
+            raise HistoryBusy(self.path) from None
         if isinstance(exc, sqlite3.OperationalError):
             raise HistoryError(f"history database at {self.path}: {exc}") from None
         if isinstance(exc, sqlite3.DatabaseError):

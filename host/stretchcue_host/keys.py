@@ -25,10 +25,14 @@ class KeyStore:
         self.path = Path(path)
         self._data: dict = {"host_id": "", "devices": {}}
         if self.path.exists():
+            from stretchcue_host.files import FileRefused, read_limited
+
             try:
-                self._data = json.loads(self.path.read_text())
-                self._data.setdefault("devices", {})
-            except (OSError, ValueError) as e:
+                self._data = json.loads(read_limited(self.path, 1024 * 1024, "key file"))
+                if not isinstance(self._data, dict) or not isinstance(
+                        self._data.setdefault("devices", {}), dict):
+                    raise ValueError("not a table of keys")
+            except (FileRefused, ValueError, RecursionError) as e:
                 raise KeyStoreError(f"cannot read the key file {self.path}: {e}") from None
 
     @property

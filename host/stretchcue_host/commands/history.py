@@ -175,7 +175,6 @@ def import_log(file: str, device: str | None, routine_files: tuple[str, ...],
       stretchcue import-log /media/me/CIRCUITPY/stretchcue-data/log.bin --device clue
     """
     import json
-    from pathlib import Path
 
     from stretchcue_host.commands.common import settings
     from stretchcue_host.context import wants_json
@@ -184,10 +183,13 @@ def import_log(file: str, device: str | None, routine_files: tuple[str, ...],
     from stretchcue_host.synth import routine_crc
 
     device = device or settings()["device"] or "usb"
-    try:
-        data = Path(file).read_bytes()
-    except OSError as e:
-        fail(f"cannot read {file}: {e.strerror}", EXIT_BAD_INPUT)
+    from stretchcue import sessionlog
+    from stretchcue_host.files import FileRefused, read_limited
+
+    try:  # a device's log is at most HARD_LIMIT; room for a few glued together
+        data = read_limited(file, 16 * sessionlog.HARD_LIMIT, "device log")
+    except FileRefused as e:
+        fail(f"{file}: {e}", EXIT_BAD_INPUT)
     known = []
     for rf in routine_files:
         try:
