@@ -127,3 +127,43 @@ def fields_markdown() -> str:
     for key, default in rules.STRETCH_BOOLS.items():
         row(key, "stretch, defaults", _toml(default), "true/false", TEXT_HELP[key])
     return "\n".join(rows) + "\n"
+
+
+def limits() -> list[tuple[str, str, str]]:
+    """Every limit a routine meets, as ``(what, limit, why)``: the ones ``validate``
+    applies, each from the constant the device itself applies (``stretchcue.routine``,
+    ``routine_check``, ``protocol.messages``), so docs/routines.md can be checked."""
+    from stretchcue.protocol import messages as m
+    from stretchcue_host.routines import MAX_FILE_BYTES
+
+    out = [("`format`", str(rt.FORMAT), "the only file format this device reads"),
+           ("`name`", f"1-{rt.NAME_MAX} characters", "shown on the device"),
+           ("`title`", f"1-{rt.TITLE_MAX} characters",
+            "shown on the device and in the history"),
+           ("`cue`", f"0-{rt.CUE_MAX} characters", "one line on the device while you move in")]
+    for key, (_, low, high, why) in {**rules.ROUTINE_INTS, **rules.STRETCH_INTS}.items():
+        out.append((f"`{key}`", f"{low}-{high}", why))
+    out += [
+        ("stretches", f"1-{rt.MAX_STRETCHES}",
+         "enough for a session; the device keeps the whole routine in its small RAM"),
+        ("planned time", f"at most {rt.MAX_TOTAL_S // 60} min",
+         "a longer routine is better split; pauses and extensions are not counted"),
+        ("titles", "different, ignoring case", "so the log can tell the stretches apart"),
+        ("texts", "visible characters on one line",
+         "no control, invisible or direction-changing characters: what you see is what "
+         "the device shows"),
+        ("routine file", f"{MAX_FILE_BYTES} bytes",
+         "a routine is a few KiB; anything bigger is not one"),
+        ("canonical JSON", f"{rt.MAX_ROUTINE_BYTES} bytes",
+         "what the device stores and checks, held in its RAM while it arrives"),
+        ("file name (push)", f"1-{m.NAME_MAX} letters, digits, - or _",
+         "the device stores the routine under it"),
+    ]
+    return out
+
+
+def limits_markdown() -> str:
+    """The limits table for docs/routines.md."""
+    rows = ["| Limit | Value | Why |", "|---|---|---|"]
+    rows += [f"| {what} | {value} | {why} |" for what, value, why in limits()]
+    return "\n".join(rows) + "\n"
