@@ -9,6 +9,10 @@ radio, a power cut and the resume) on the CircuitPython VM, per board:
 * **peak**: the highest ``gc.mem_alloc()`` sampled at every sleep and radio
   exchange, a new high taken again after ``gc.collect()`` (what is live), the VM
   collecting every 4 KB allocated as a small board heap would;
+* **names as a board**: the peak with the interned-name table (qstr pools) a
+  board would allocate for the names the firmware added, in place of this VM's,
+  whose doublings land wherever the stand-ins' own names left them
+  (tests/boardimage/qstr.py);
 * **menu**: at the first menu, after ``gc.collect()``;
 * **smallest cap**: the smallest ``-X heapsize`` with which the whole run still
   passes every check (bisected to ``--step`` KB), and that less what the VM and
@@ -38,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "boardimage"))
 
 from image import build_image, build_libs, build_standins, module_names  # noqa: E402
+from qstr import peak_on_board  # noqa: E402
 from scenario import config, run_board  # noqa: E402
 from vmproc import Vm, circuitpython_mpy_cross, circuitpython_vm  # noqa: E402
 
@@ -141,17 +146,20 @@ def report(results: list[dict]) -> None:
         rows = [r for r in results if r["core"] == core_name]
         print(f"\ncore installed as .{core_name}: KB above what the VM and stand-ins held "
               f"before code.py (target: a peak under {TARGET_KB} KB)")
-        print(f"  {'board':8} {'peak':>6} {'menu':>6} {'cap':>6} {'cap less':>9}  checks")
+        print(f"  {'board':8} {'peak':>6} {'names as a board':>17} {'menu':>6} {'cap':>6} "
+              f"{'cap less':>9}  checks")
         for r in rows:
             run = r["run"]
             first, second = run.heap.get("first boot", {}), run.heap.get("second boot", {})
             peak = max(first.get("peak", -1), second.get("peak", -1))
+            board = max((p for p in (peak_on_board(first), peak_on_board(second))
+                         if p is not None), default=None)
             cap = f"{r['cap']}K" if r["cap"] else "-"
             less = _kb(r["cap"] * 1024 - r["base"]) if r["cap"] else "-"
             state = "all passed" if not run.failed else "FAILED: " + "; ".join(
                 c[0] for c in run.failed)
-            print(f"  {r['board']:8} {_kb(peak):>6} {_kb(first.get('menu')):>6} {cap:>6} "
-                  f"{less:>9}  {state}")
+            print(f"  {r['board']:8} {_kb(peak):>6} {_kb(board):>17} "
+                  f"{_kb(first.get('menu')):>6} {cap:>6} {less:>9}  {state}")
             if r["why"]:
                 print(f"      cap: {r['why']}")
         labels = [part[0] for part in rows[0]["parts"]]

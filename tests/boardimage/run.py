@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from image import ImageError, build_libs, build_standins  # noqa: E402
+from qstr import peak_on_board  # noqa: E402
 from scenario import Result, check_libraries, run_board  # noqa: E402
 from vmproc import circuitpython_mpy_cross, circuitpython_vm  # noqa: E402
 
@@ -40,7 +41,8 @@ def _kb(n) -> str:
 
 def heap_rows(results: list[Result]) -> list[str]:
     """The heap table: KB above what the VM and stand-ins held before code.py."""
-    head = ("board", "VM", "peak", "menu", "session", "radio", "resumed", "before code.py")
+    head = ("board", "VM", "peak", "names as a board", "menu", "session", "radio", "resumed",
+            "before code.py")
     rows = [head]
     for r in results:
         if r.board == "libs":
@@ -49,15 +51,18 @@ def heap_rows(results: list[Result]) -> list[str]:
         second = r.heap.get("second boot", {})
         if "allocated" in first:  # MicroPython's WebAssembly build: no collections
             total = first["allocated"] + second.get("allocated", 0)
-            rows.append((r.board, r.vm, "n/a", "n/a", "n/a", "n/a", "n/a",
+            rows.append((r.board, r.vm, "n/a", "n/a", "n/a", "n/a", "n/a", "n/a",
                          _kb(first.get("base"))
                          + f"  (allocated {total / 1048576:.1f} MB in all, never collected)"))
             continue
         phases = first.get("phases", {})
         peaks = [first.get("peak"), second.get("peak")]
+        board_peaks = [peak_on_board(b) for b in (first, second)]
         rows.append((r.board, r.vm, _kb(max((p for p in peaks if p is not None), default=None)),
+                     _kb(max((p for p in board_peaks if p is not None), default=None)),
                      _kb(first.get("menu")), _kb(phases.get("session")),
-                     _kb(phases.get("radio")),
+                     _kb(max((v for k, v in phases.items() if k.startswith("radio")),
+                             default=None)),
                      _kb(second.get("phases", {}).get("resumed")), _kb(first.get("base"))))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(head) - 1)]
     return ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) + "  " + str(row[-1])
@@ -146,9 +151,20 @@ def main(argv: list[str] | None = None) -> int:
     print("heap in KB: peak of gc.mem_alloc() sampled at every sleep and radio exchange, a new "
           "high taken again after gc.collect() (what is live); CircuitPython VM, -X heapsize="
           f"{args.heap}, collecting every 4 KB allocated; menu after gc.collect(); all less "
-          "what the VM and stand-ins held before code.py")
+          "what the VM and stand-ins held before code.py; 'names as a board': the peak with "
+          "the interned-name table a board would allocate for the firmware's names "
+          "(tests/boardimage/qstr.py)")
     for line in heap_rows(results):
         print("  " + line)
+    if args.verbose:
+        for r in results:
+            for boot in ("first boot", "second boot"):
+                phases = r.heap.get(boot, {}).get("phases", {})
+                if phases:
+                    print(f"  {r.board} {r.vm} {boot}: " + ", ".join(
+                        f"{k} {_kb(v)}" for k, v in phases.items()))
+                for label, (_, info) in r.heap.get(boot, {}).get("names", {}).items():
+                    print(f"    names at {label}: {info}")
     print()
     print(f"board image: {passed} passed, {failed} failed")
     return 1 if failed or not results else 0

@@ -81,25 +81,33 @@ def config(board: str, vm_path, presses: str, heap_sampling: bool) -> dict:
     }
 
 
-async def host_session(client: DeviceClient, code: str, data: bytes, did: dict) -> dict:
-    """What `stretchcue pair`, `push --select` and `pull` do, step by step."""
-    did["step"] = "connect"
+async def host_session(client: DeviceClient, code: str, data: bytes, did: dict,
+                       phase=None) -> dict:
+    """What `stretchcue pair`, `push --select` and `pull` do, step by step; ``phase``
+    names each step for the heap peaks ("radio:pair", ...)."""
+
+    def step(name: str) -> None:
+        did["step"] = name
+        if phase is not None:
+            phase("radio:" + name)
+
+    step("connect")
     await client.connect()
-    did["step"] = "pair"
+    step("pair")
     did["device"] = await client.pair(code)
-    did["step"] = "authenticate"
+    step("authenticate")
     await client.authenticate()
-    did["step"] = "info"
+    step("info")
     did["info"] = await client.info()
-    did["step"] = "push"
+    step("push")
     did["push"] = await client.push(PUSHED, data)
-    did["step"] = "select"
+    step("select")
     await client.select(PUSHED)
-    did["step"] = "list"
+    step("list")
     did["routines"] = await client.routines()
-    did["step"] = "pull"
+    step("pull")
     did["pulled"] = await client.pull(0)
-    did["step"] = "close"
+    step("close")
     await client.close()
     did["step"] = "done"
     return did
@@ -113,7 +121,7 @@ def _clean(res: Result, vm: Vm, what: str, reason: str) -> None:
     res.check(f"{what}: the radio dropped, cut and refused nothing",
               radio and not (radio["dropped"] or radio["refused"]), radio)
     if vm.end:
-        res.heap[what] = vm.end.get("heap", {})
+        res.heap[what] = dict(vm.end.get("heap", {}), names=vm.names)
         res.syncs += vm.end.get("syncs", 0)
 
 
@@ -150,7 +158,7 @@ async def first_boot(res: Result, vm: Vm, work: Path) -> dict:
     _, pushed = load(resolve("desk-break"))
     did: dict = {"step": "start"}
     error: BaseException | None = None
-    task = asyncio.create_task(host_session(client, code, pushed, did))
+    task = asyncio.create_task(host_session(client, code, pushed, did, vm.phase))
     try:
         await until(vm, lambda: task.done(), "the host's pair, push and pull", transport, task,
                     limit_ms=HOST_LIMIT_MS)
@@ -377,3 +385,4 @@ async def run_board(kind: str, board: str, work: Path, libs: Path, standins: Pat
             vm.kill()
     res.seconds = time.monotonic() - t0
     return res
+

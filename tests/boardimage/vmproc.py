@@ -23,6 +23,8 @@ import re
 from collections import deque
 from pathlib import Path
 
+from qstr import parse_qstr_info
+
 from stretchcue_host.sim.runner import parse_buttons
 from stretchcue_host.transport.base import Transport
 
@@ -72,6 +74,8 @@ class Vm:
         self.answer = "A"  # the person's answer to "Pair with <name>?" ("" nobody)
         self._notes: list = []  # notification lines ahead of the next sync
         self.console: deque = deque(maxlen=400)
+        self.names: dict = {}  # "base", "menu", "peak": (heap, qstr_info numbers), see qstr.py
+        self._names_at: tuple | None = None
         self.notable: list = []  # console lines that say something broke
         self.boot: dict = {}
         self.end: dict | None = None
@@ -165,6 +169,15 @@ class Vm:
                     self.adverts.append((bytes.fromhex(adv), bytes.fromhex(sr), connectable))
                 self._waiting = True
                 return req
+            if line.startswith("@bi qi "):
+                label, alloc = line[7:].split()
+                self._names_at = (label, int(alloc))
+                continue
+            if self._names_at and line.startswith("qstr pool:"):
+                label, alloc = self._names_at
+                self._names_at = None
+                self.names[label] = (alloc, parse_qstr_info(line))
+                continue
             if line.startswith("@bi nvm "):
                 self._save_nvm(json.loads(line[8:]))
             elif line.startswith("@bi boot "):

@@ -20,11 +20,27 @@ from __future__ import annotations
 
 import gc
 import json
+
+try:
+    import micropython
+except ImportError:
+    micropython = None
 from binascii import hexlify, unhexlify
 
 from stretchcue_host.sim.world import WORLD, SimStop
 
 MENU_HINT = "A start  B next"
+
+
+def name_table(label: str, alloc: int) -> None:
+    """Print the interned-name table's size (``micropython.qstr_info()``) after an
+    ``@bi qi`` line naming the moment: the table only grows, by doubling from 10
+    entries, and the driver turns it into what a board would hold (see
+    tests/boardimage/qstr.py)."""
+    info = getattr(micropython, "qstr_info", None)
+    if info is not None:
+        print("@bi qi %s %d" % (label, alloc))
+        info()
 
 
 class Heap:
@@ -64,6 +80,7 @@ class Heap:
             a = gc.mem_alloc()
         if a > self.peak:
             self.peak = a
+            name_table("peak", a)
         if a > self.peaks.get(self.phase, 0):
             self.peaks[self.phase] = a
 
@@ -105,6 +122,7 @@ class Link:
             if heap.menu < 0 and heap.sampling and MENU_HINT in WORLD.texts:
                 gc.collect()
                 heap.menu = gc.mem_alloc()
+                name_table("menu", heap.menu)
             return
         a = self.air
         if (a.connected or a.outbox or WORLD.screen_changes != self._screens

@@ -19,7 +19,7 @@ import sys
 from stretchcue_host.sim.fakes import bleio, hw
 from stretchcue_host.sim.vm import gfx, system
 from stretchcue_host.sim.vm.air import Air
-from stretchcue_host.sim.vm.link import Link
+from stretchcue_host.sim.vm.link import Link, name_table
 from stretchcue_host.sim.world import WORLD, SimStop
 
 BOARD_PATH = ["", "/", ".frozen", "/lib"]
@@ -279,6 +279,8 @@ def main(io) -> None:
     _scrub(60)
     gc.collect()
     link.heap.base = gc.mem_alloc()
+    if cfg["heap_sampling"]:
+        name_table("base", link.heap.base)
     link.heap.sampling = cfg["heap_sampling"]
     if cfg.get("gc_threshold"):
         gc.threshold(cfg["gc_threshold"])
