@@ -96,6 +96,7 @@ class App:
         self._window_drawn = -1  # the window's version on the screen; -1: not showing it
         self._forget = False
         self.requests: list = []  # "start" / "stop" from text mode, run by the loop
+        self.unsaved = ""  # why this session's log could not be written, for its summary
 
     @property
     def busy(self) -> bool:
@@ -110,16 +111,19 @@ class App:
         self.names = self.store.routine_names(DEFAULT_NAME)
         name = self.store.selected() or DEFAULT_NAME
         data = b""
-        if name in self.names:
-            data = self.store.read_routine(name)
-        elif name != DEFAULT_NAME:
+        if name not in self.names and name != DEFAULT_NAME:
             self.note = "'%s' is missing; using the built-in routine" % name
         try:
+            if name in self.names:
+                data = self.store.read_routine(name)
             if not data:
                 raise rt.RoutineError([])
             self.routine = rt.loads(data)
-        except rt.RoutineError as e:
-            if data:
+        except Exception as e:  # noqa: BLE001  (a stored routine must never stop a boot)
+            if not isinstance(e, rt.RoutineError):
+                self.store.set_aside(self.store.routine_path(name), e)
+                self.note = "'%s' is unreadable, set aside; using the built-in routine" % name
+            elif data:
                 self.note = "'%s' is damaged (%s); using the built-in routine" % (
                     name, e.errors[0][0] if e.errors else "?")
             name, data = DEFAULT_NAME, _builtin()
@@ -142,13 +146,15 @@ class App:
     # -- start-up -------------------------------------------------------------
 
     def boot(self, now_ms: int) -> None:
+        why = ""
         try:
             self.store.open()
         except StoreError as e:
-            self.note = e.reason
+            why = e.reason
         self.reload_routines()
-        for part in self.hw.notes:
-            self.add_note(part)
+        for part in [why, self.store.notes()] + self.hw.notes:
+            if part:
+                self.add_note(part)
         start, hold = self.store.unfinished()
         if start is not None and start.fields()["routine_crc"] == self.routine_crc:
             index = resume.resume_index(self.routine, hold)
@@ -162,6 +168,7 @@ class App:
         self.player = cues.Player()
         self.engine = en.Engine(self.routine)
         self.mode = SESSION
+        self.unsaved = ""
         if index == 0:
             epoch = int(time.time())
             self._log(sl.START, epoch if epoch > 1_600_000_000 else 0, self.engine.plan_ms,
@@ -173,6 +180,7 @@ class App:
             self.store.append(rtype, *values)
         except StoreError as e:
             self.note = "log not saved: " + e.reason
+            self.unsaved = e.reason
 
     def _safe(self, fn: Any, *args: Any) -> None:
         try:
@@ -405,6 +413,9 @@ class App:
             if self.hw.pixels is not None:
                 b = eng.breath(now_ms) * 255 // 1000
                 self.hw.pixels.fill((0, b // 3, b))
+        elif self.mode == SUMMARY and self.unsaved:
+            if sc.kind != MESSAGE:
+                sc.message("Not saved", "This session could not be saved: " + self.unsaved)
         elif self.mode == SUMMARY and sc.kind != SUMMARY:
             held = sum(r[en.HOLD_ACTUAL_MS] for r in eng.results)
             holds = sum(1 for r in eng.results if not r[en.HOLD_SKIPPED])

@@ -52,7 +52,10 @@ class DeviceApi:
 
                 drop("default_routine")
             else:
-                data = self.store.read_routine(name)
+                try:
+                    data = self.store.read_routine(name)
+                except (OSError, ValueError):  # unreadable: set aside when next selected
+                    continue
             out.append({"name": name, "size": len(data), "crc": crc32(data) & 0xFFFFFFFF,
                         "selected": name == self.app.name, "builtin": builtin})
         return out

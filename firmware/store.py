@@ -5,6 +5,20 @@ a temporary file, syncing and renaming (a leftover ``.tmp`` is finished at the
 next start); every log record is flushed and synced before the app goes on;
 a torn tail from a cut mid-record is trimmed at start so appends stay clean.
 
+Nothing stored may stop a boot either (a crash at boot repeats at every boot):
+every parse of stored bytes runs inside ``_guard``, which turns any error into
+the file set aside (renamed ``NAME.bad``, kept for a person to look at) and a
+note for the menu.  Log records that cannot be read (a bad CRC, a payload that
+does not decode) are dropped from the log at start and counted in that note;
+the intact ones around them are kept.
+
+Sequence numbers never rewind, so a host's cursor never skips new records:
+``seq.txt`` keeps the highest seq a host may have seen or that left the log (it
+is written before an ack, a prune, and after a pull), and the next seq is above
+it, the ack and every record in the log.  They are u32 and do not wrap: after
+0xFFFFFFFF (only a forged or damaged log gets there) nothing more is logged and
+the summary says so; pull, then delete log.bin and seq.txt to start again.
+
 The log is never held in memory: it can reach ``sessionlog.SOFT_LIMIT`` (96 KB)
 of unsynced records, most of a board's heap.  It is streamed from flash a
 chunk at a time whenever it is read (at start, for a pull, to prune), so the
@@ -38,6 +52,10 @@ _ENOSPC = const(28)
 _EROFS = const(30)
 _CHUNK = const(512)  # bytes read from the log at a time; a record is at most 268
 _PROBLEMS = const(8)  # log problems kept: the first ones and the latest (a torn tail)
+_EISDIR = const(21)
+_SMALL = const(16)  # bytes at most in ack.txt, seq.txt (a u32 in decimal) ...
+_NAME = const(40)  # ... and selected.txt
+_TOP = 0xFFFFFFFF  # the last sequence number there is (u32)
 
 
 class StoreError(OSError):
@@ -62,8 +80,17 @@ def _sync() -> None:
         sync()
 
 
-def _explain(e: OSError) -> StoreError:
+def _is_dir(path: str) -> bool:
+    try:
+        return os.stat(path)[0] & 0x4000 != 0
+    except OSError:
+        return False
+
+
+def _explain(e: OSError, name: str = "") -> StoreError:
     code = e.args[0] if e.args else 0
+    if code == _EISDIR and name:
+        return StoreError(name + " is a folder")
     if code == _ENOSPC:
         return StoreError("flash is full")
     if code == _EROFS:
@@ -84,7 +111,10 @@ class Store:
         self.size = 0  # bytes in log.bin
         self.next_seq = 1
         self.acked = 0
+        self.mark = 0  # seq.txt: no seq at or below it is issued again
         self.problems: list = []
+        self.aside: list = []  # what was set aside, for the menu's note
+        self.damaged = 0  # log records set aside at start
         self._resume = resume.Unfinished()
         self._pull_seq = -1  # where the last log_after answer ended: its last seq ...
         self._pull_off = 0  # ... and the file offset after it
@@ -92,40 +122,114 @@ class Store:
     # -- start-up -------------------------------------------------------------
 
     def open(self) -> None:
-        """Create folders, finish an interrupted routine replace, trim a torn log tail."""
+        """Create folders, finish interrupted replaces, trim and mend the log; anything
+        unreadable is set aside (``notes``), never raised."""
+        self.aside = []
         for d in (self.root, self.routines_dir):
+            if _exists(d) and not _is_dir(d):
+                self.set_aside(d, "not a folder")
             if not _exists(d):
                 try:
                     os.mkdir(d)
                 except OSError as e:
                     raise _explain(e) from None
-        for name in os.listdir(self.routines_dir):
+        for name in self._guard(self.routines_dir, os.listdir, self.routines_dir) or ():
             if name.endswith(".json.tmp"):
-                self._finish_replace(self.routines_dir + "/" + name)
-        self.acked = self._read_int(self.root + "/ack.txt")
-        tmp = self.log_path + ".tmp"
-        if _exists(tmp):
-            if _exists(self.log_path):
-                os.remove(tmp)
-            else:
-                os.rename(tmp, self.log_path)
+                tmp = self.routines_dir + "/" + name
+                self._guard(tmp, self._finish_replace, tmp)
+        for name in ("/ack.txt", "/seq.txt", "/selected.txt", "/log.bin"):
+            path = self.root + name
+            self._guard(path + ".tmp", self._recover, path)
+        self.acked = self._guard(self.root + "/ack.txt", self._u32, "/ack.txt") or 0
+        self.mark = self._guard(self.root + "/seq.txt", self._u32, "/seq.txt") or 0
+        self.next_seq = max(self.acked, self.mark) + 1
+        self._pull_seq = -1
+        self.size = 0
+        self._guard(self.log_path, self._open_log)
+
+    def _open_log(self) -> None:
+        if _is_dir(self.log_path):
+            raise OSError(_EISDIR)
         rd = sl.Reader()
         track = resume.Unfinished()
         problems = rd.problems
-        seq = 0
+        bad = 0
         for r in self._records(0, rd):
-            seq = r.seq
+            if r.seq >= self.next_seq:
+                self.next_seq = r.seq + 1
+            if not sl.valid(r):  # an intact CRC over a payload that cannot be read
+                bad += 1
+                continue
             track.add(r)
             while len(problems) > _PROBLEMS:
                 problems.pop(_PROBLEMS - 1)  # keep the first ones and the latest
         self.problems = problems
         self._resume = track
-        self._pull_seq = -1
         self.size = rd.size
-        if rd.good_end < rd.size and problems and problems[-1][0] == "torn":
-            self._replace(self.log_path, self._head(rd.good_end))
-            self.size = rd.good_end
-        self.next_seq = max(seq, self.acked) + 1
+        self.damaged = bad + rd.damaged
+        if self.damaged or rd.good_end < rd.size:
+            try:  # only the readable records stay: a torn or damaged tail goes, as a bad middle
+                self._replace(self.log_path, self._readable())
+            except StoreError:  # read-only: the reader skips the damage again next time
+                self.size = rd.size
+
+    def _readable(self) -> Any:
+        self.size = 0
+        for r in self._records():
+            if sl.valid(r):
+                self.size += len(r.raw)
+                yield r.raw
+
+    def notes(self) -> str:
+        """What the menu should say about what start set aside, or ''."""
+        a = self.aside
+        out = ("set aside: " + ", ".join(a[:3]) + (" +%d" % (len(a) - 3) if len(a) > 3 else "")
+               if a else "")
+        if self.damaged:
+            out += "%slog: %d damaged record(s) set aside" % ("; " if out else "", self.damaged)
+        return out
+
+    def _guard(self, path: str, fn: Any, *args: Any) -> Any:
+        """``fn(*args)``, a read of what ``path`` holds; if it fails in any way, the file
+        is set aside and None returned: stored bytes never stop a boot."""
+        try:
+            return fn(*args)
+        except Exception as e:  # noqa: BLE001  (RecursionError, MemoryError, OSError, ...)
+            self.set_aside(path, e)
+        return None
+
+    def set_aside(self, path: str, why: Any) -> None:
+        """Rename ``path`` to ``path.bad`` (replacing an older one) and note it."""
+        print("set aside", path, repr(why))
+        bad = path + ".bad"
+        for step in (1, 2):
+            try:
+                if step == 2:
+                    os.remove(bad)
+                os.rename(path, bad)
+                break
+            except OSError:
+                pass
+        name = path[len(self.root) + 1:] if path.startswith(self.root + "/") else path
+        if name not in self.aside:
+            self.aside.append(name)
+
+    def _recover(self, path: str) -> None:
+        """A replace cut between its steps: a ``.tmp`` beside the file is unfinished (drop
+        it); alone, it was synced whole before the file went (finish it)."""
+        tmp = path + ".tmp"
+        if _exists(tmp):
+            if _exists(path):
+                os.remove(tmp)
+            else:
+                os.rename(tmp, path)
+
+    def _u32(self, name: str) -> int:
+        data = self._load(self.root + name, _SMALL)
+        n = int(data.decode().strip() or "0") if data else 0
+        if not 0 <= n <= _TOP:
+            raise ValueError("out of range")
+        return n
 
     def unfinished(self) -> tuple:
         """``resume.unfinished`` of the log as opened and appended to since."""
@@ -134,7 +238,7 @@ class Store:
     def _finish_replace(self, tmp: str) -> None:
         final = tmp[:-4]
         try:
-            rt.loads(self._read(tmp))
+            rt.loads(self._load(tmp, rt.MAX_ROUTINE_BYTES) or b"")
         except rt.RoutineError:
             os.remove(tmp)
             return
@@ -147,13 +251,20 @@ class Store:
     def routine_names(self, builtin: str = "") -> list:
         """The stored routines' names, sorted; with ``builtin`` (the firmware's built-in
         routine) that name too, unless a stored routine of that name hides it."""
-        names = [n[:-5] for n in os.listdir(self.routines_dir) if n.endswith(".json")]
+        try:
+            names = [n[:-5] for n in os.listdir(self.routines_dir) if n.endswith(".json")]
+        except OSError:  # no folder (a read-only flash at first start)
+            names = []
         if builtin and builtin not in names:
             names.append(builtin)
         return sorted(names)
 
+    def routine_path(self, name: str) -> str:
+        return self.routines_dir + "/" + name + ".json"
+
     def read_routine(self, name: str) -> bytes:
-        return self._read(self.routines_dir + "/" + name + ".json")
+        """Its bytes; raises OSError or ValueError (over ``MAX_ROUTINE_BYTES``) if unreadable."""
+        return self._load(self.routine_path(name), rt.MAX_ROUTINE_BYTES) or b""
 
     def put_routine(self, name: str, data: bytes) -> None:
         """Check, then atomically replace; a cut at any byte leaves old or new, never a mix."""
@@ -169,10 +280,15 @@ class Store:
         return True
 
     def selected(self) -> str:
-        try:
-            return self._read(self.root + "/selected.txt").decode().strip()
-        except (OSError, UnicodeError):
-            return ""
+        path = self.root + "/selected.txt"
+        return self._guard(path, self._name, path) or ""
+
+    def _name(self, path: str) -> str:
+        name = (self._load(path, _NAME) or b"").decode().strip()
+        for c in name:
+            if c < " ":
+                raise ValueError("not a name")
+        return name
 
     def select(self, name: str) -> None:
         self._replace(self.root + "/selected.txt", (name.encode(),))
@@ -182,6 +298,8 @@ class Store:
     def append(self, rtype: int, *values: Any) -> int:
         """Write one record and sync it; returns its sequence number."""
         seq = self.next_seq
+        if seq > _TOP:
+            raise StoreError("log full: sequence numbers used up")
         raw = sl.encode(rtype, seq, *values)
         try:
             with open(self.log_path, "ab") as f:
@@ -189,7 +307,7 @@ class Store:
                 f.flush()
             _sync()
         except OSError as e:
-            raise _explain(e) from None
+            raise _explain(e, "log.bin") from None
         self.next_seq = seq + 1
         self._resume.add(sl.Record(self.size, rtype, seq, raw[sl.HEADER:-4], raw))
         self.size += len(raw)
@@ -236,13 +354,26 @@ class Store:
         if part:
             out.append(b"".join(part))
         self._pull_seq, self._pull_off = last, rd.size  # the end: the next append goes there
+        if last > self.mark:  # the host has seen it: never issue it again
+            try:
+                self._set_mark()
+            except StoreError:
+                pass  # read-only: nothing is appended or pruned either
         return out, False
 
     def ack(self, seq: int) -> None:
         """Remember what the host holds; prune only acknowledged records."""
         self.acked = max(self.acked, min(seq, self.next_seq - 1))
+        self._set_mark()
         self._replace(self.root + "/ack.txt", (str(self.acked).encode(),))
         self._prune()
+
+    def _set_mark(self) -> None:
+        """seq.txt := the last seq issued, before anything can take records out of the log."""
+        top = self.next_seq - 1
+        if top > self.mark:
+            self._replace(self.root + "/seq.txt", (str(top).encode(),))
+            self.mark = top
 
     def _prune(self) -> None:
         """``sessionlog.prune``'s rules, streamed: one pass sizes the log, a second writes
@@ -256,6 +387,7 @@ class Store:
                 unacked += len(r.raw)
         if total <= self.soft_limit or (unacked == self.size and unacked <= self.hard_limit):
             return  # nothing to drop: the log would be written again as it is
+        self._set_mark()
         from stretchcue import log_prune
 
         try:
@@ -334,18 +466,16 @@ class Store:
                 n -= len(chunk)
                 yield chunk
 
-    def _read(self, path: str) -> bytes:
-        try:
-            with open(path, "rb") as f:
-                return f.read()
-        except OSError:
-            return b""
-
-    def _read_int(self, path: str) -> int:
-        try:
-            return int(self._read(path).decode().strip() or "0")
-        except (ValueError, UnicodeError):
-            return 0
+    def _load(self, path: str, limit: int) -> bytes | None:
+        """The file's bytes, None if there is no file; never more than ``limit`` of them
+        (a longer file raises ValueError: nothing on the drive is read whole unchecked)."""
+        if not _exists(path):
+            return None
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+        if len(data) > limit:
+            raise ValueError("over %d bytes" % limit)
+        return data
 
     def _replace(self, path: str, parts: Any) -> None:
         """Write ``parts`` (bytes, one after another) to ``path.tmp``, sync, then swap it

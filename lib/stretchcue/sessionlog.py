@@ -93,6 +93,21 @@ def decode_payload(rtype: int, payload: bytes) -> dict:
     return out
 
 
+def valid(r: Any) -> bool:
+    """Whether an intact record's payload decodes (``fields`` would not raise): a CRC
+    proves the bytes were written so, not that a writer wrote them right."""
+    fmt = _FORMATS[r.rtype]
+    size = struct.calcsize(fmt)
+    n = len(r.payload)
+    if r.rtype != START:
+        return n == size
+    try:
+        bytes(r.payload[size:]).decode("utf-8")
+    except UnicodeError:
+        return False
+    return n >= size
+
+
 class Record:
     """One intact record found in a buffer."""
 
@@ -140,7 +155,8 @@ class Reader:
     ``feed(data)`` returns the intact records the bytes so far complete, in
     order; ``close()``, once the log has ended, the last ones (a record cut
     short is only known to be torn then).  ``problems`` and ``good_end`` are
-    ``scan``'s, ``size`` counts the bytes fed; offsets count from ``offset``,
+    ``scan``'s (``damaged`` counts the "corrupt" ones, however many are kept),
+    ``size`` counts the bytes fed; offsets count from ``offset``,
     where the first byte fed sits in the log.  It holds back at most one
     record's worth of bytes, so a reader of a log on flash needs as little
     memory for a long log as for a short one.
@@ -150,6 +166,7 @@ class Reader:
         self.problems: list = []
         self.good_end = offset
         self.size = offset
+        self.damaged = 0
         self._buf = b""
         self._bad = -1  # where the unreadable bytes being skipped began
         self._torn = False  # and whether they began with a record cut short
@@ -175,6 +192,7 @@ class Reader:
             if isinstance(rec, Record):
                 if self._bad >= 0:
                     self.problems.append(("corrupt", self._bad, base + off - self._bad))
+                    self.damaged += 1
                     self._bad = -1
                 out.append(rec)
                 off += len(rec.raw)
@@ -188,6 +206,7 @@ class Reader:
         if final and self._bad >= 0:
             self.problems.append(("torn" if self._torn else "corrupt", self._bad,
                                   self.size - self._bad))
+            self.damaged += 0 if self._torn else 1
             self._bad = -1
         self._buf = buf[off:] if off < n else b""
         return out
