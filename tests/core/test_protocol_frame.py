@@ -66,9 +66,9 @@ def test_text_lines_and_frames_share_the_stream():
         assert items[1].req == 1 and items[3].req == 3
 
 
-def test_overlong_or_binary_polluted_line_is_dropped():
-    items, _ = _feed_in_pieces(b"x" * 200 + b"\nsta\x01tus\nhelp\n", 16)
-    assert items == ["tus", "help"]
+def test_overlong_or_binary_polluted_line_is_flagged_and_control_bytes_dropped():
+    items, _ = _feed_in_pieces(b"x" * 200 + b"\nsta\x01tus\nh\xc3\xa9lp\nhelp\n", 16)
+    assert items == [fr.LINE_TOO_LONG, "status", fr.LINE_NOT_ASCII, "help"]
 
 
 def test_buffer_stays_bounded():

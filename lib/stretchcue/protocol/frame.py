@@ -37,6 +37,10 @@ OVERHEAD = const(11)
 MAX_PAYLOAD = const(512)
 MAX_FRAME = const(523)
 MAX_LINE = const(80)
+# What ``FrameDecoder`` hands on in place of a line it cannot pass as text (never typed:
+# control characters other than a line end are dropped from lines).
+LINE_TOO_LONG = "\x18"
+LINE_NOT_ASCII = "\x1a"
 
 SEALED = const(0x01)  # payload is counter u32 | ciphertext | 16-byte tag (see auth)
 
@@ -72,29 +76,29 @@ def encode(ftype: int, req: int = 0, payload: Any = b"", flags: int = 0,
     return body + struct.pack("<I", crc32(body) & 0xFFFFFFFF)
 
 
-def _printable(b: int) -> bool:
-    return 32 <= b < 127 or b == 9 or b == 13
-
-
 class FrameDecoder:
     """Feed bytes as they come; get back whole frames (``Frame``) and text lines (``str``).
 
-    ``garbage`` counts bytes thrown away and ``bad_crc`` frames that failed
-    their check; both are only statistics.
+    CR, LF or CRLF ends a line.  A line over ``MAX_LINE`` characters comes out as
+    ``LINE_TOO_LONG`` and one with a byte over 127 as ``LINE_NOT_ASCII``, so the
+    person gets an answer, and the rest of it is not kept (memory stays bounded).
+    Other control bytes are dropped; the line around them is kept.  ``garbage``
+    counts bytes thrown away and ``bad_crc`` frames that failed their check; both
+    are only statistics.
     """
 
     def __init__(self) -> None:
         self._buf = b""
         self._line = bytearray()
-        self._line_ok = True
+        self._line_bad = ""  # "", LINE_TOO_LONG or LINE_NOT_ASCII
+        self._cr = False  # the last byte ended a line with CR: an LF now is its CRLF
         self.garbage = 0
         self.bad_crc = 0
 
     def reset(self) -> None:
         """Forget any partial frame or line (the link dropped)."""
         self._buf = b""
-        self._line = bytearray()
-        self._line_ok = True
+        self._drop_line()
 
     def feed(self, data: Any) -> list:
         buf = self._buf + bytes(data)
@@ -103,13 +107,15 @@ class FrameDecoder:
         n = len(buf)
         while i < n:
             b = buf[i]
+            cr = self._cr
+            self._cr = False
             if b == START:
-                self._drop_line()
                 if n - i < 3:
                     break
                 length = buf[i + 1] | (buf[i + 2] << 8)
                 if length < 4 or length > MAX_PAYLOAD + 4:
                     self.garbage += 1
+                    self._add(b)
                     i += 1
                     continue
                 end = i + 3 + length
@@ -118,33 +124,34 @@ class FrameDecoder:
                     if j < 0:
                         break
                     self.garbage += j - i  # a cut-off frame: skip to the whole one after it
+                    self._drop_line()
                     i = j
                     continue
                 (crc,) = struct.unpack_from("<I", buf, end)
                 if crc32(buf[i:end]) & 0xFFFFFFFF != crc:
                     self.bad_crc += 1
                     self.garbage += 1
+                    self._add(b)
                     i += 1
                     continue
+                self._drop_line()
                 out.append(Frame(buf[i + 4], buf[i + 5], buf[i + 7:end], buf[i + 6], buf[i + 3]))
                 i = end + 4
-            elif b == 10:
-                if self._line_ok and self._line:
-                    out.append(self._line.decode("ascii"))
-                self._line = bytearray()
-                self._line_ok = True
-                i += 1
-            elif _printable(b):
-                if b != 13:
-                    if len(self._line) >= MAX_LINE:
-                        self._line_ok = False
-                    else:
-                        self._line.append(b)
-                i += 1
+                continue
+            if b == 10 or b == 13:
+                if not (cr and b == 10):
+                    if self._line_bad:
+                        out.append(self._line_bad)
+                    elif self._line:
+                        out.append(self._line.decode("ascii"))
+                    self._line = bytearray()
+                    self._line_bad = ""
+                self._cr = b == 13
+            elif b >= 32 and b != 127 or b == 9:
+                self._add(b)
             else:
-                self.garbage += 1
-                self._drop_line()
-                i += 1
+                self.garbage += 1  # a control byte: dropped, the line kept
+            i += 1
         self._buf = buf[i:]
         return out
 
@@ -161,8 +168,17 @@ class FrameDecoder:
                 return i
             i += 1
 
+    def _add(self, b: int) -> None:
+        """A byte of a typed line: kept up to ``MAX_LINE``, noted if not ASCII."""
+        if len(self._line) >= MAX_LINE:
+            self._line_bad = LINE_TOO_LONG
+        else:
+            self._line.append(b)
+            if b > 127 and not self._line_bad:
+                self._line_bad = LINE_NOT_ASCII
+
     def _drop_line(self) -> None:
         if self._line:
             self.garbage += len(self._line)
             self._line = bytearray()
-        self._line_ok = True
+        self._line_bad = ""

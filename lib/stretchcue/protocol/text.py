@@ -29,6 +29,8 @@ except ImportError:
 
 _PHONE = const(2)  # pairing.PHONE
 HELP = "commands: status, unlock CODE, list, start [N|NAME], stop"
+_TOO_LONG = "\x18"  # frame.LINE_TOO_LONG: what the decoder passes for such a line
+_NOT_ASCII = "\x1a"  # frame.LINE_NOT_ASCII
 
 
 def reply(proto: Any, line: str) -> bytes:
@@ -38,6 +40,10 @@ def reply(proto: Any, line: str) -> bytes:
 
 
 def _answer(proto: Any, line: str) -> str:
+    if line == _TOO_LONG:
+        return "error: line over 80 characters; try help"
+    if line == _NOT_ASCII:
+        return "error: only plain ASCII text is understood; try help"
     cmd, _, arg = line.partition(" ")
     cmd = cmd.lower()
     arg = arg.strip()
