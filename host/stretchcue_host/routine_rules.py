@@ -12,6 +12,7 @@ docs/routines.md) and the canonical JSON encoder.
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Any
 
@@ -31,6 +32,15 @@ WHY = {
     "breath_out_s": "paced out-breath during the hold; longer than the in-breath",
     "prepare_s": "time to get into position before each stretch",
     "rate_timeout_s": "how long the rating question waits before moving on",
+}
+
+# Goals (``goal_hold_s``, ``goal_reps``): what ``stretchcue progress`` moves a stretch
+# toward; checked like the field they aim at, never sent to the device.
+GOAL_WHY = {
+    "goal_reps": "the reps `stretchcue progress` works up to, one at a time, once the "
+                 "hold is at its goal",
+    "goal_hold_s": "the hold `stretchcue progress` works up to, 5 s at a time; past 30 s "
+                   "only with --allow-long",
 }
 
 # name: (default, low, high, why), in the core's order.
@@ -89,17 +99,21 @@ def _field(path: str) -> tuple[str, tuple]:
     """The field name at the end of ``path`` and the fields allowed where it is."""
     m = _STRETCH_PATH.fullmatch(path)
     if m:
-        return m.group(1), rc.STRETCH_KEYS
+        return m.group(1), rc.STRETCH_KEYS + rc.GOALS
     if path.startswith("defaults."):
-        return path[len("defaults."):], rc.DEFAULTABLE
+        return path[len("defaults."):], rc.DEFAULTABLE + rc.GOALS
     return path, rc.ROUTINE_KEYS
 
 
 def _hint(key: str, allowed: tuple) -> str:
+    """The allowed field sharing the longest start with ``key`` (3 characters or more)."""
+    key = key.replace("-", "_")
+    best, n = "", 2
     for a in allowed:
-        if a.startswith(key[:3]) or key.replace("-", "_") == a:
-            return " (did you mean '" + a + "'?)"
-    return ""
+        common = len(os.path.commonprefix([a, key]))
+        if common > n or a == key:
+            best, n = a, common
+    return " (did you mean '" + best + "'?)" if best else ""
 
 
 def _not(path: str, key: str) -> str:
@@ -112,7 +126,7 @@ def _not(path: str, key: str) -> str:
         return "a list of stretches"
     if _STRETCH_ITEM.fullmatch(path):
         return "a table with a title"
-    if key in rc.INTS:
+    if key in rc.INTS or key in rc.GOALS:
         return "a whole number of seconds or a count"
     if key in rc.BOOLS:
         return "true or false"
@@ -129,8 +143,12 @@ def reason(error: Any) -> str:
     if code in ("not_int", "not_text", "not_bool", "not_table", "not_list"):
         return "must be " + _not(path, key) + ", not " + typename(v[0] if v else None)
     if code == "range":
-        _, low, high, why = {**STRETCH_INTS, **ROUTINE_INTS}[key]
+        _, low, high, why = {**STRETCH_INTS, **ROUTINE_INTS}[key.removeprefix("goal_")]
         return "must be between %d and %d, got %d: %s" % (low, high, v[0], why)
+    if code == "goal":
+        field = key.removeprefix("goal_")
+        return ("is %d, below this stretch's %s of %d: a goal is where the stretch is "
+                "heading; set %s = %d or more in this stretch" % (v[0], field, v[1], key, v[1]))
     if code == "required":
         if path == "stretches":
             return "is required: add at least one [[stretches]] entry"

@@ -38,6 +38,9 @@ STARTER = [
 
 def describe(key: str) -> str:
     """One line saying what a field does, its default and its limits."""
+    if key in rules.GOAL_WHY:
+        _, low, high, _ = rules.STRETCH_INTS[key[5:]]
+        return "optional, %d to %d: %s" % (low, high, rules.GOAL_WHY[key])
     if key in rules.STRETCH_INTS or key in rules.ROUTINE_INTS:
         default, low, high, why = rules.STRETCH_INTS.get(key) or rules.ROUTINE_INTS[key]
         return "default %d, %d to %d: %s" % (default, low, high, why)
@@ -90,6 +93,8 @@ def routine_toml(name: str, source: rt.Routine | None = None) -> str:
     lines += ["", "# [defaults]: " + TEXT_HELP["defaults"] + ".", "[defaults]"]
     for key, value in defaults.items():
         lines.append(_line(key, value, describe(key)))
+    for key in rc.GOALS:
+        lines.append(f"# {key}: {describe(key)}\n# {key} = {defaults[key[5:]]}")
     stretches = [rules.stretch_dict(s) for s in source.stretches] if source else STARTER
     lines += ["", "# [[stretches]]: " + TEXT_HELP["stretches"] + "."]
     for i, st in enumerate(stretches):
@@ -126,6 +131,10 @@ def fields_markdown() -> str:
         row(key, "stretch, defaults", str(default), f"{low}-{high}", why)
     for key, default in rules.STRETCH_BOOLS.items():
         row(key, "stretch, defaults", _toml(default), "true/false", TEXT_HELP[key])
+    for key in rc.GOALS:
+        _, low, high, _ = rules.STRETCH_INTS[key[5:]]
+        row(key, "stretch, defaults", f"the stretch's `{key[5:]}`",
+            f"{low}-{high}, at least `{key[5:]}`", rules.GOAL_WHY[key])
     return "\n".join(rows) + "\n"
 
 
@@ -143,6 +152,9 @@ def limits() -> list[tuple[str, str, str]]:
            ("`cue`", f"0-{rt.CUE_MAX} characters", "one line on the device while you move in")]
     for key, (_, low, high, why) in {**rules.ROUTINE_INTS, **rules.STRETCH_INTS}.items():
         out.append((f"`{key}`", f"{low}-{high}", why))
+    for key in rc.GOALS:
+        _, low, high, _ = rules.STRETCH_INTS[key[5:]]
+        out.append((f"`{key}`", f"{low}-{high}, at least `{key[5:]}`", rules.GOAL_WHY[key]))
     out += [
         ("stretches", f"1-{rt.MAX_STRETCHES}",
          "enough for a session; the device keeps the whole routine in its small RAM"),

@@ -46,6 +46,10 @@ BOOLS = ("breath_pacing", "rate")  # both true unless set
 STRETCH_KEYS = ("title", "cue", "sides") + INTS[:_STRETCH_INTS] + BOOLS
 ROUTINE_KEYS = ("format", "name", "stretches", "defaults") + INTS[_STRETCH_INTS:]
 DEFAULTABLE = STRETCH_KEYS[2:]
+# Where a stretch is heading (``stretchcue progress``): checked like reps and hold_s
+# (GOALS[i] is "goal_" + INTS[i]) and never below them, but not kept: the device
+# runs the routine as it is today, and canonical JSON has no goals.
+GOALS = ("goal_reps", "goal_hold_s")
 
 
 def limits(name: str) -> tuple:
@@ -126,7 +130,7 @@ def _stretch(raw: Any, defaults: dict, path: str, errors: list) -> rt.Stretch:
     if not isinstance(raw, dict):
         errors.append((path[:-1], "not_table", type(raw).__name__))
         raw = {}
-    _unknown(raw, STRETCH_KEYS, path, errors)
+    _unknown(raw, STRETCH_KEYS + GOALS, path, errors)
     src = dict(defaults)
     src.update(raw)
     s.title = _text(src, "title", path, rt.TITLE_MAX, errors, True)
@@ -138,6 +142,12 @@ def _stretch(raw: Any, defaults: dict, path: str, errors: list) -> rt.Stretch:
     s.sides = sides
     for i in range(_STRETCH_INTS):
         setattr(s, INTS[i], _int(src, i, path, errors))
+    for i in range(2):
+        if GOALS[i] in src:
+            n = len(errors)
+            v = _int({INTS[i]: src[GOALS[i]]}, i, path + "goal_", errors)
+            if len(errors) == n and v < getattr(s, INTS[i]):
+                errors.append((path + GOALS[i], "goal", v, getattr(s, INTS[i])))
     for k in BOOLS:
         v = src.get(k, True)
         if not isinstance(v, bool):
@@ -164,8 +174,8 @@ def from_dict(data: Any) -> rt.Routine:
     if not isinstance(defaults, dict):
         errors.append(("defaults", "not_table", type(defaults).__name__))
         defaults = {}
-    _unknown(defaults, DEFAULTABLE, "defaults.", errors)
-    defaults = {k: defaults[k] for k in defaults if k in DEFAULTABLE}
+    _unknown(defaults, DEFAULTABLE + GOALS, "defaults.", errors)
+    defaults = {k: defaults[k] for k in defaults if k in DEFAULTABLE or k in GOALS}
     raw = data.get("stretches")
     r.stretches = []
     if raw is None:
