@@ -18,6 +18,7 @@ COMMANDS = {
     "export": ("history", "export", "Export the history as CSV or JSON."),
     "stats": ("stats", "stats", "Adherence, streaks, time under stretch, tightness trends."),
     "plot": ("stats", "plot", "Draw history charts as PNG files."),
+    "progress": ("progress", "progress", "Propose the next step of a routine from the history."),
     "import-log": ("history", "import_log", ""),
     "install": ("install", "install", "Install firmware, core and routines on a board."),
     "bundle": ("install", "bundle", "Build the board's file tree in a folder to copy by hand."),
