@@ -4,8 +4,6 @@ CR, LF or CRLF end a line; an over-long or non-ASCII line gets an error line; a
 control byte is dropped without losing the line; memory stays bounded.
 """
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from proto_api import MemoryDevice, urandom
 
 from stretchcue.protocol import frame as fr
@@ -73,18 +71,3 @@ def test_a_frame_after_a_line_still_answers_and_memory_is_bounded():
     assert out[0].startswith(b"error: line over 80")
     items = fr.FrameDecoder().feed(b"".join(out[1:]))
     assert items[0].ftype == m.INFO and items[0].req == 5
-
-
-@settings(max_examples=200, deadline=None, derandomize=True)
-@given(st.binary(max_size=300), st.integers(1, 40),
-       st.sampled_from([b"\r", b"\n", b"\r\n"]))
-def test_after_any_bytes_and_a_line_end_status_is_answered(junk, size, end):
-    dev = _dev()
-    for i in range(0, len(junk), size):
-        for reply in dev.receive(junk[i:i + size]):
-            assert isinstance(reply, bytes)
-    # a frame start the junk left pending waits for at most a frame's bytes, then
-    # whatever line is open ends
-    dev.receive(b"z" * fr.MAX_FRAME + end)
-    out = dev.receive(b"status" + end)
-    assert out and out[-1] == IDLE
