@@ -123,8 +123,10 @@ class Store:
 
     def open(self) -> None:
         """Create folders, finish interrupted replaces, trim and mend the log; anything
-        unreadable is set aside (``notes``), never raised."""
+        unreadable is set aside (``notes``), never raised.  Only a folder that cannot be
+        made raises StoreError, once everything else has been read."""
         self.aside = []
+        err = None  # raised at the end: the seqs below are read all the same
         for d in (self.root, self.routines_dir):
             if _exists(d) and not _is_dir(d):
                 self.set_aside(d, "not a folder")
@@ -132,8 +134,9 @@ class Store:
                 try:
                     os.mkdir(d)
                 except OSError as e:
-                    raise _explain(e) from None
-        for name in self._guard(self.routines_dir, os.listdir, self.routines_dir) or ():
+                    err = err or _explain(e)
+        d = self.routines_dir
+        for name in (self._guard(d, os.listdir, d) if _is_dir(d) else None) or ():
             if name.endswith(".json.tmp"):
                 tmp = self.routines_dir + "/" + name
                 self._guard(tmp, self._finish_replace, tmp)
@@ -146,6 +149,8 @@ class Store:
         self._pull_seq = -1
         self.size = 0
         self._guard(self.log_path, self._open_log)
+        if err is not None:
+            raise err
 
     def _open_log(self) -> None:
         if _is_dir(self.log_path):

@@ -321,3 +321,15 @@ def test_deep_nesting_on_cpython_is_a_damaged_routine(tmp_path):
     write(str(root / "selected.txt"), b"deep")
     app = boot(root)
     assert "'deep' is damaged" in app.note and app.name == "lower-back"
+
+
+def test_a_read_only_flash_at_first_start_still_boots_to_the_menu(tmp_path, monkeypatch):
+    def refuse(path, *a):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(os, "mkdir", refuse)
+    app = boot(tmp_path / "data")
+    assert "read-only" in app.note and "set aside" not in app.note
+    to_menu(app)
+    session(app)
+    assert app.screens.title.text == "Not saved"
