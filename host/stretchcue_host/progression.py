@@ -240,8 +240,12 @@ def propose_stretch(plan: Plan, outings: list[Outing], today: dt.date,
         return _keep(index, plan, f"ready, but it changed on {_on(step_day)}; one change "
                      f"a week, so from {after}", window)
     span = f"{_on(window[0].day)} to {_on(window[-1].day)}"
-    tight = (f"tightness {rated[0].rating} -> {rated[-1].rating}" if len(rated) >= 2
-             else "tightness not rated")
+    if len(rated) < 2:
+        tight = "tightness not rated"
+    elif rise == 0:
+        tight = f"tightness steady at {rated[-1].rating}"
+    else:
+        tight = f"tightness down from {rated[0].rating} to {rated[-1].rating}"
     why = f"every hold done in the last {n} sessions ({span}), {tight}"
     if plan.hold_s < target:
         new = min(target, plan.hold_s + STEP_S)
