@@ -205,7 +205,7 @@ class Store:
 
     def set_aside(self, path: str, why: Any) -> None:
         """Rename ``path`` to ``path.bad`` (replacing an older one) and note it."""
-        print("set aside", path, repr(why))
+        print("set aside:", path)  # the note says it on the screen; NAME.bad keeps the bytes
         bad = path + ".bad"
         for step in (1, 2):
             try:
