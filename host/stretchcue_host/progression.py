@@ -412,5 +412,6 @@ def rewrite(text: str, data: dict, proposals: list[Proposal], today: dt.date) ->
                 lines.insert(stop, f"{key} = {value}  # {comment}")
                 stop += 1
     lines = [ln for ln in lines if not ln.startswith(_HEADER)]
-    lines.insert(0, f"{_HEADER} on {_on(today)}: each changed value says why.")
+    lines.insert(0, f"{_HEADER} on {_on(today)}: " + (
+        "each changed value says why." if changed else "nothing to change yet."))
     return "\n".join(lines) + "\n"

@@ -68,8 +68,7 @@ def _show(r, path, proposals: list, sessions: int, names: dict) -> None:
     from stretchcue_host.progression import KEEP, SHORTER, shape
 
     console = Console(highlight=False)
-    console.print(f"[bold]{r.name}[/] ({path}): {sessions} sessions in the history"
-                  + (", the last 3 with each stretch count" if sessions else ""))
+    console.print(f"[bold]{r.name}[/] ({path}): {sessions} sessions in the history")
     if not sessions:
         others = ", ".join(f"{n!r} ({c})" for n, c in sorted(names.items()) if n)
         console.print("do the routine a few times, then `stretchcue pull`"
