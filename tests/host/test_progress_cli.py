@@ -223,3 +223,14 @@ def test_docs_list_the_goal_limits_the_code_applies():
         _, low, high = rc.limits(key[5:])
         assert f"| `{key}` | {low}-{high}, at least `{key[5:]}` |" in doc
     assert tomllib.loads(STARTER.read_text())["defaults"]["goal_hold_s"] == 30
+
+
+def test_write_failures_say_why_and_leave_nothing_behind(cli, tmp_path):
+    res = cli("progress", "lower-back-starter", "--write", "missing/x.toml")
+    assert res.exit_code == 1 and "cannot write missing/x.toml" in res.output
+    (tmp_path / "d.toml").mkdir()
+    res = cli("progress", "lower-back-starter", "--write", "d.toml", "--force")
+    assert res.exit_code == 1 and "cannot write d.toml" in res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.toml", "home"]  # no temp file
+    res = cli("progress", "no-such-routine")
+    assert res.exit_code == 2 and "cannot use the routine" in res.output

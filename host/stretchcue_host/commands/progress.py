@@ -20,7 +20,7 @@ def _read(path) -> tuple:
         r, canon = load(path)
         text = read_limited(path, MAX_FILE_BYTES, "routine file").decode("utf-8")
     except RoutineFileError as e:
-        fail(f"the routine is invalid:\n{e}", EXIT_BAD_INPUT)
+        fail(f"cannot use the routine:\n{e}", EXIT_BAD_INPUT)
     except FileRefused as e:  # changed since it was checked a moment ago
         fail(f"{path}: {e}", EXIT_BAD_INPUT)
     data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
@@ -37,7 +37,10 @@ def _write(out, text: str, proposals: list, before) -> tuple:
     from stretchcue_host.routines import RoutineFileError, load
 
     out = Path(out)
-    fd, tmp = tempfile.mkstemp(suffix=".toml", prefix=".progress-", dir=out.parent or ".")
+    try:
+        fd, tmp = tempfile.mkstemp(suffix=".toml", prefix=".progress-", dir=out.parent)
+    except OSError as e:
+        fail(f"cannot write {out}: {e.strerror or e}")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
