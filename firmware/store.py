@@ -51,10 +51,8 @@ _OLD_ROOT = "/stretchcue"
 _ENOSPC = const(28)
 _EROFS = const(30)
 _CHUNK = const(512)  # bytes read from the log at a time; a record is at most 268
-_PROBLEMS = const(8)  # log problems kept: the first ones and the latest (a torn tail)
 _EISDIR = const(21)
-_SMALL = const(16)  # bytes at most in ack.txt, seq.txt (a u32 in decimal) ...
-_NAME = const(40)  # ... and selected.txt
+_NAME = const(40)  # bytes at most in selected.txt
 _TOP = 0xFFFFFFFF  # the last sequence number there is (u32)
 
 
@@ -78,13 +76,6 @@ def _sync() -> None:
     sync = getattr(os, "sync", None)
     if sync is not None:
         sync()
-
-
-def _is_dir(path: str) -> bool:
-    try:
-        return os.stat(path)[0] & 0x4000 != 0
-    except OSError:
-        return False
 
 
 def _explain(e: OSError, name: str = "") -> StoreError:
@@ -124,66 +115,14 @@ class Store:
     def open(self) -> None:
         """Create folders, finish interrupted replaces, trim and mend the log; anything
         unreadable is set aside (``notes``), never raised.  Only a folder that cannot be
-        made raises StoreError, once everything else has been read."""
-        self.aside = []
-        err = None  # raised at the end: the seqs below are read all the same
-        for d in (self.root, self.routines_dir):
-            if _exists(d) and not _is_dir(d):
-                self.set_aside(d, "not a folder")
-            if not _exists(d):
-                try:
-                    os.mkdir(d)
-                except OSError as e:
-                    err = err or _explain(e)
-        d = self.routines_dir
-        for name in (self._guard(d, os.listdir, d) if _is_dir(d) else None) or ():
-            if name.endswith(".json.tmp"):
-                tmp = self.routines_dir + "/" + name
-                self._guard(tmp, self._finish_replace, tmp)
-        for name in ("/ack.txt", "/seq.txt", "/selected.txt", "/log.bin"):
-            path = self.root + name
-            self._guard(path + ".tmp", self._recover, path)
-        self.acked = self._guard(self.root + "/ack.txt", self._u32, "/ack.txt") or 0
-        self.mark = self._guard(self.root + "/seq.txt", self._u32, "/seq.txt") or 0
-        self.next_seq = max(self.acked, self.mark) + 1
-        self._pull_seq = -1
-        self.size = 0
-        self._guard(self.log_path, self._open_log)
-        if err is not None:
-            raise err
+        made raises StoreError, once everything else has been read.  The work is in
+        ``store_open``, loaded for it and forgotten after (a board's heap gets it back)."""
+        import store_open
 
-    def _open_log(self) -> None:
-        if _is_dir(self.log_path):
-            raise OSError(_EISDIR)
-        rd = sl.Reader()
-        track = resume.Unfinished()
-        problems = rd.problems
-        bad = 0
-        for r in self._records(0, rd):
-            if r.seq >= self.next_seq:
-                self.next_seq = r.seq + 1
-            if not sl.valid(r):  # an intact CRC over a payload that cannot be read
-                bad += 1
-                continue
-            track.add(r)
-            while len(problems) > _PROBLEMS:
-                problems.pop(_PROBLEMS - 1)  # keep the first ones and the latest
-        self.problems = problems
-        self._resume = track
-        self.size = rd.size
-        self.damaged = bad + rd.damaged
-        if self.damaged or rd.good_end < rd.size:
-            try:  # only the readable records stay: a torn or damaged tail goes, as a bad middle
-                self._replace(self.log_path, self._readable())
-            except StoreError:  # read-only: the reader skips the damage again next time
-                self.size = rd.size
-
-    def _readable(self) -> Any:
-        self.size = 0
-        for r in self._records():
-            if sl.valid(r):
-                self.size += len(r.raw)
-                yield r.raw
+        try:
+            store_open.run(self)
+        finally:
+            drop("store_open")
 
     def notes(self) -> str:
         """What the menu should say about what start set aside, or ''."""
@@ -219,37 +158,9 @@ class Store:
         if name not in self.aside:
             self.aside.append(name)
 
-    def _recover(self, path: str) -> None:
-        """A replace cut between its steps: a ``.tmp`` beside the file is unfinished (drop
-        it); alone, it was synced whole before the file went (finish it)."""
-        tmp = path + ".tmp"
-        if _exists(tmp):
-            if _exists(path):
-                os.remove(tmp)
-            else:
-                os.rename(tmp, path)
-
-    def _u32(self, name: str) -> int:
-        data = self._load(self.root + name, _SMALL)
-        n = int(data.decode().strip() or "0") if data else 0
-        if not 0 <= n <= _TOP:
-            raise ValueError("out of range")
-        return n
-
     def unfinished(self) -> tuple:
         """``resume.unfinished`` of the log as opened and appended to since."""
         return self._resume.result()
-
-    def _finish_replace(self, tmp: str) -> None:
-        final = tmp[:-4]
-        try:
-            rt.loads(self._load(tmp, rt.MAX_ROUTINE_BYTES) or b"")
-        except rt.RoutineError:
-            os.remove(tmp)
-            return
-        if _exists(final):
-            os.remove(final)
-        os.rename(tmp, final)
 
     # -- routines -------------------------------------------------------------
 
@@ -460,16 +371,6 @@ class Store:
                     yield r
         for r in rd.close():
             yield r
-
-    def _head(self, n: int) -> Any:
-        """The log's first ``n`` bytes, a chunk at a time."""
-        with open(self.log_path, "rb") as f:
-            while n > 0:
-                chunk = f.read(min(n, _CHUNK))
-                if not chunk:
-                    return
-                n -= len(chunk)
-                yield chunk
 
     def _load(self, path: str, limit: int) -> bytes | None:
         """The file's bytes, None if there is no file; never more than ``limit`` of them
