@@ -9,7 +9,9 @@ Second boot, a new VM process on the same drive: the session resumes by
 itself and runs to its summary, and the host authenticates again with the key
 the board kept in its nvm (beside the drive, never in a file on it).  Then the
 log on the drive must tell exactly that story, and the host must have pulled
-exactly what the device had logged.
+exactly what the device had logged.  A third boot finds the selected routine
+damaged and garbage after the log's last record: the screen names the routine,
+the menu comes up, the log is trimmed back (issue 11).
 
 The data folder is created at the drive's root by the firmware itself, so a
 folder named like a package in /lib (the old "/stretchcue") makes the second
@@ -260,6 +262,33 @@ async def second_boot(res: Result, vm: Vm, work: Path) -> None:
     _clean(res, vm, "second boot", "done")
 
 
+async def damaged_boot(res: Result, vm: Vm, image: Path) -> None:
+    """Issue 11: the selected routine nested 4000 deep, a leftover .tmp of it, and garbage
+    after the log's last record.  Each is set aside or trimmed, the screen says so, and
+    the menu comes up (a crash at boot would repeat at every boot)."""
+    data = image / "stretchcue-data"
+    deep = b"[" * 4000 + b"]" * 4000
+    for name in (PUSHED + ".json", PUSHED + ".json.tmp"):
+        (data / "routines" / name).write_bytes(deep)
+    size = (data / "log.bin").stat().st_size
+    with open(data / "log.bin", "ab") as f:
+        f.write(bytes(range(256)) * 16)
+    await vm.start()
+    await until(vm, lambda: vm.texts, "the first screen on a damaged drive")
+    note = " ".join(vm.texts)
+    vm.press("A@500ms")
+    await until(vm, lambda: MENU_HINT in vm.texts, "the menu on a damaged drive")
+    res.check("a damaged routine: the screen names it, and the menu comes up on the built-in one",
+              PUSHED in note and "Lower back" in vm.texts, (note, vm.texts))
+    vm.stop("done")
+    await vm.close()
+    ended = vm.end is not None and vm.end.get("reason") == "done"
+    res.check("damaged boot: the firmware raised nothing", ended and not vm.notable,
+              (vm.describe_end(), vm.notable[:5]))
+    res.check("damaged boot: the log is trimmed back to its last record",
+              (data / "log.bin").stat().st_size == size, size)
+
+
 def old_log(image: Path, size: int = OLD_LOG_BYTES) -> list[bytes]:
     """Weeks of finished sessions, never pulled, in the drive's log before the first boot."""
     raws: list[bytes] = []
@@ -376,6 +405,8 @@ async def run_board(kind: str, board: str, work: Path, libs: Path, standins: Pat
         await second_boot(res, vms[-1], work)
         check_log(res, image, did, old)
         check_keys(res, image, vms[-1].nvm_path, work, did)
+        vms.append(Vm(kind, board, image, standins, config(board, vm_path, "", False), heap))
+        await damaged_boot(res, vms[-1], image)
     except VmEnded as e:
         res.check("the run reaches its end", False, e)
     except Exception:  # noqa: BLE001  (a harness or host failure is a failed run too)
