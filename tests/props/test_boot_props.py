@@ -9,6 +9,7 @@ place, gone) and boots the firmware on CPython with the simulator's stand-ins.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
@@ -42,6 +43,7 @@ KEY_FILE = "keys/" + "ab" * 16
 def _baseline() -> tuple:
     """(folder, {relative path: bytes}, every raw record, the host's cursor)."""
     base = tempfile.mkdtemp(prefix="stretchcue-boot-props-")
+    atexit.register(shutil.rmtree, base, True)
     store = Store(base + "/data")
     store.open()
     _, canon = load(resolve("desk-break"))
