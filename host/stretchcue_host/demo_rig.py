@@ -54,7 +54,7 @@ class Rig:
         dev = subprocess.Popen(
             [sys.executable, "-m", "stretchcue_host.sim.runner", "--board", self.board,
              "--data", str(self.data), "--radio", self.device_radio, "--speed", "1",
-             "--busy-speed", "0", "--keep-running", "--stdin-buttons",
+             "--busy-speed", "0", "--keep-running", "--buttons", "stdin",
              "--script", self.boot_script, "--trace", str(self.trace),
              "--screenshots", str(self.shots)] + (["--usb-pty"] if self.usb else []),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

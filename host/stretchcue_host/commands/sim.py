@@ -30,22 +30,30 @@ MAX_MS = 24 * 3600 * 1000  # virtual time a run can reach; a cut later never hap
               help="Stay on after the summary screen, until Ctrl-C or SIGTERM.")
 @click.option("--usb-pty", is_flag=True,
               help="A USB data port on a pseudo-terminal; prints 'usb data port PATH'.")
-@click.option("--stdin-buttons", is_flag=True,
-              help="Press buttons from stdin lines: 'press B_long', 'script A@0s,B@5s'.")
+@click.option("--buttons", type=click.Choice(["window", "stdin"]), default="window",
+              show_default=True,
+              help="Where presses come from besides --script: the window's keys (A, B, C), "
+                   "or stdin lines 'press B_long', 'script A@0s,B@5s' (for another program).")
+@click.option("--stdin-buttons", is_flag=True, hidden=True, help="Same as --buttons stdin.")
 def sim(routine: str | None, board: str, speed: float, headless: bool,
         screenshots: str | None, script: str, data: str | None, cut_at: int | None,
-        trace: str | None, keep_running: bool, usb_pty: bool, stdin_buttons: bool) -> None:
+        trace: str | None, keep_running: bool, usb_pty: bool, buttons: str,
+        stdin_buttons: bool) -> None:
     """Run the firmware on a simulated BOARD with ROUTINE (default lower-back).
 
-    Ctrl-C or SIGTERM ends the run at the firmware's next sleep, with everything it
-    wrote complete (see docs/simulator.md for driving it from another program).
+    In the window, keys A and B (C on the Feather) are the board's buttons; hold
+    one for a long press. Closing the window, Ctrl-C or SIGTERM ends the run at
+    the firmware's next sleep, with everything it wrote complete. Without a
+    display it says so and runs headless; --speed 0 never opens a window.
+    --screenshots keeps one PNG of each distinct screen (numbers aside).
+    See docs/simulator.md for driving it from another program.
 
     \b
     Examples:
       stretchcue sim --speed 30                      # a window, 30x faster
-      stretchcue sim --headless --speed 0 --screenshots shots
-      stretchcue sim desk-break --board feather --headless --script "A@1s,AB@90s"
-      stretchcue sim --headless --usb-pty --keep-running --stdin-buttons --script ""
+      stretchcue sim --headless --speed 0 --screenshots /tmp/stretchcue-shots
+      stretchcue sim desk-break --board feather --headless --script "A@1s,AB@1m30s"
+      stretchcue sim --headless --usb-pty --keep-running --buttons stdin --script ""
     """
     import os
     import sys
@@ -83,9 +91,13 @@ def sim(routine: str | None, board: str, speed: float, headless: bool,
         env = dict(os.environ)
         if headless:
             env["SDL_VIDEODRIVER"] = "dummy"
+        elif speed == 0:
+            click.echo("--speed 0 runs as fast as it can: no window (add --headless to "
+                       "say so, or a --speed of 1 or more for one)", err=True)
         common = dict(speed=speed, screenshots=Path(screenshots) if screenshots else None,
                       trace=Path(trace) if trace else None, keep_running=keep_running,
-                      usb_pty=usb_pty, stdin_buttons=stdin_buttons)
+                      usb_pty=usb_pty,
+                      stdin_buttons=stdin_buttons or buttons == "stdin")
         cmd = runner_command(sys.executable, board, folder, script=script, cut_at=cut_at,
                              **common)
         rc = _run(cmd, env)
@@ -125,10 +137,26 @@ def _run(cmd: list[str], env: dict) -> int:
 
     old = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        procs.append(subprocess.Popen(cmd, env=env))
+        procs.append(subprocess.Popen(cmd, env=env, preexec_fn=_end_with_parent))
         for signum in early:
             procs[0].send_signal(signum)
         return procs[0].wait()
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)
+
+
+def _end_with_parent() -> None:
+    """In the runner, before it starts (Linux): a SIGTERM when this process dies, so even
+    a SIGKILL of ``stretchcue sim`` leaves no runner behind."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass

@@ -30,8 +30,9 @@ def runner_command(python: str, board: str, data: Path, *, speed: float = 0.0,
         if value:
             cmd += [flag, str(value)]
     for flag, on in (("--quiet", quiet), ("--no-drv2605", no_drv2605),
-                     ("--keep-running", keep_running), ("--usb-pty", usb_pty),
-                     ("--stdin-buttons", stdin_buttons)):
+                     ("--keep-running", keep_running), ("--usb-pty", usb_pty)):
         if on:
             cmd.append(flag)
+    if stdin_buttons:
+        cmd += ["--buttons", "stdin"]
     return cmd

@@ -3,7 +3,7 @@
     python -m stretchcue_host.sim.runner --board clue --data DIR [--speed N]
         [--screenshots DIR] [--script "A@3s,B@40s,AB@2m,B_long@5m"] [--until-ms N]
         [--trace FILE] [--cut-at MS] [--no-drv2605] [--quiet] [--keep-running]
-        [--radio HCI-TRANSPORT] [--usb-pty] [--stdin-buttons] [--busy-speed N]
+        [--radio HCI-TRANSPORT] [--usb-pty] [--buttons stdin] [--busy-speed N]
 
 Buttons in ``--script`` are the board's (A, B, and C on the Feather); ``_long``
 holds one for a second, ``AB`` presses both.  The run ends at the summary
@@ -12,8 +12,13 @@ firmware's next sleep, so nothing is left half-written; exit status 0 as for any
 end), or at --cut-at, which stops the process dead like a pulled battery
 (exit status 3).
 
-``--stdin-buttons`` reads ``press GESTURE`` and ``script A@0s,B@5s`` (times from
-now) lines; a line that is neither is reported on stderr and skipped.
+``--buttons stdin`` reads ``press GESTURE`` and ``script A@0s,B@5s`` (times from
+now) lines; a line that is neither is reported on stderr and skipped.  With a
+window, its keyboard is the board's buttons (A, B, and C on the Feather; also
+the left and right arrow keys for A and B).
+
+Without a display (Linux with neither DISPLAY nor WAYLAND_DISPLAY set) there is
+no window: the run says so on stderr and goes on headless.
 
 ``--usb-pty`` gives the board a USB data port (``usb_cdc.data``) on a
 pseudo-terminal and prints its laptop-side path as the console line
@@ -31,9 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 KEY_NAMES = {"clue": "AB", "cpb": "AB", "feather": "ABC"}
-_ITEM = re.compile(r"^(AB|[ABC])(_long)?@(\d+(?:\.\d+)?)(ms|s|m)?$")
-_UNIT = {"ms": 1, "s": 1000, "m": 60000, None: 1000}
-_MAX_AT_MS = 24 * 3600 * 1000
+_ITEM = re.compile(r"^(AB|[ABC])(_long)?@(.+)$")
 
 
 class ScriptError(ValueError):
@@ -42,17 +45,20 @@ class ScriptError(ValueError):
 
 def parse_buttons(text: str, board: str) -> list[tuple[int, int, bool]]:
     """``"A@3s,AB@2m"`` -> sorted ``(at_ms, key, pressed)`` keypad transitions."""
+    from stretchcue_host.times import TIME_HELP, time_ms
+
     names = KEY_NAMES[board]
     out = []
     for item in filter(None, (s.strip() for s in (text or "").split(","))):
         m = _ITEM.match(item)
         if not m or any(k not in names for k in m.group(1)):
             raise ScriptError(f"bad button press {item!r}: write BUTTON@TIME like A@3s, "
-                              f"B_long@90s or AB@2m; buttons on {board}: {', '.join(names)}")
-        at = float(m.group(3)) * _UNIT[m.group(4)]
-        if not at <= _MAX_AT_MS:  # 1e400 s is infinity, which no int holds
-            raise ScriptError(f"bad button press {item!r}: at most 24 h of virtual time")
-        at = int(at)
+                              f"B_long@90s or AB@2m20s; buttons on {board}: "
+                              f"{', '.join(names)}")
+        at = time_ms(m.group(3))
+        if at is None:
+            raise ScriptError(f"bad button press {item!r}: the time must be {TIME_HELP}, "
+                              "at most 24 h")
         hold = 1000 if m.group(2) else 120
         keys = [names.index(k) for k in m.group(1)]
         for i, k in enumerate(keys):
@@ -84,6 +90,51 @@ class _Stamped:
         self._s.flush()
 
 
+def quiet_environment() -> None:
+    """Settings for the libraries the simulator loads, unless the caller chose others.
+
+    Blinka's platform detection finds no board on a PC and prints "GENERIC_X86 is not
+    fully supported" on every import of its display modules; its OS-agnostic board is
+    the one it has for a PC, and the simulator brings its own pins anyway."""
+    os.environ.setdefault("BLINKA_FORCECHIP", "OS_AGNOSTIC")
+    os.environ.setdefault("BLINKA_FORCEBOARD", "OS_AGNOSTIC_BOARD")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+
+def display_found() -> bool:
+    """Whether a window can open: on Linux and the BSDs an X or Wayland display must be
+    named (SDL otherwise prints "XDG_RUNTIME_DIR is invalid" and fails); elsewhere the
+    desktop is always there."""
+    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def keyboard(board: str):
+    """The window's keys as the board's buttons: a function returning the
+    ``(key, pressed)`` changes since its last call (closing the window stops the run)."""
+    import pygame
+
+    from stretchcue_host.sim.world import WORLD
+
+    names = KEY_NAMES[board]
+    keymap = {getattr(pygame, "K_" + k.lower()): names.index(k) for k in names}
+    keymap[pygame.K_LEFT] = 0
+    keymap[pygame.K_RIGHT] = 1
+
+    def pump() -> list[tuple[int, bool]]:
+        out = []
+        for ev in pygame.event.get():
+            if ev.type in (pygame.QUIT, getattr(pygame, "WINDOWCLOSE", pygame.QUIT)):
+                WORLD.stop("closing the window")
+            elif ev.type in (pygame.KEYDOWN, pygame.KEYUP) and ev.key in keymap:
+                out.append((keymap[ev.key], ev.type == pygame.KEYDOWN))
+        return out
+
+    return pump
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="stretchcue-sim-runner")
     p.add_argument("--board", choices=sorted(KEY_NAMES), default="clue")
@@ -103,9 +154,13 @@ def main(argv: list[str] | None = None) -> int:
                    help="clock speed while a session runs (default: --speed)")
     p.add_argument("--usb-pty", action="store_true",
                    help="a USB data port on a pseudo-terminal; prints 'usb data port PATH'")
-    p.add_argument("--stdin-buttons", action="store_true",
-                   help="read 'press GESTURE' / 'script A@5s,...' (relative) lines on stdin")
+    p.add_argument("--buttons", choices=["window", "stdin"], default="window",
+                   help="stdin: read 'press GESTURE' / 'script A@5s,...' (relative) lines "
+                        "on stdin; window (default): the window's keys A, B, C")
+    p.add_argument("--stdin-buttons", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.stdin_buttons:
+        args.buttons = "stdin"
 
     from stretchcue_host.sim.world import WORLD, SimStop
 
@@ -115,10 +170,14 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
 
-    if args.speed <= 0 or args.screenshots:
-        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    quiet_environment()
+    if args.speed <= 0:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"  # no clock a person could follow
+    elif os.environ.get("SDL_VIDEODRIVER") != "dummy" and not display_found():
+        print("no display found (DISPLAY and WAYLAND_DISPLAY are not set): running "
+              "headless, the screens are printed below", file=sys.stderr, flush=True)
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+    window = os.environ.get("SDL_VIDEODRIVER") != "dummy"
     os.environ["STRETCHCUE_DATA"] = str(Path(args.data).resolve())
     if args.screenshots:
         Path(args.screenshots).mkdir(parents=True, exist_ok=True)
@@ -156,8 +215,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"usb data port {usb.install().path}", flush=True)
     install(args.board)
     WORLD.busy_speed = args.speed if args.busy_speed is None else args.busy_speed
-    if args.stdin_buttons:
+    if args.buttons == "stdin":
         WORLD.listen_stdin()
+    if window:
+        WORLD.pump = keyboard(args.board)
     if args.radio:
         from stretchcue_host.sim.fakes import bleio
         from stretchcue_host.vlink.peripheral import NusPeripheral
@@ -197,4 +258,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # a Ctrl-C before the run's own handler was in place
+        print("stopped by SIGINT", file=sys.stderr, flush=True)
+        sys.exit(0)

@@ -47,6 +47,10 @@ class World:
         self._commands: list = []  # presses from stdin, at times relative to their arrival
         self.stop_reason = ""  # set by stop(): the run ends at the firmware's next sleep
         self._napping = False  # inside a real-time sleep, where stop() may end it at once
+        # The window's keyboard (set by the runner when there is a window): returns the
+        # [(key, pressed)] that happened since it was last called.  Called every few
+        # real milliseconds while the clock waits, so a key reaches the board at once.
+        self.pump = None
 
     # -- clock --------------------------------------------------------------
 
@@ -89,13 +93,35 @@ class World:
 
             os._exit(3)  # no cleanup, no flushing: as abrupt as pulling the battery
         speed = self.busy_speed if self.busy else self.speed
+        if self.pump is not None:
+            self._take_keys(self.now_ms)
         if speed > 0:
             self._napping = True
             try:
-                _real_time.sleep((target - self.now_ms) / 1000 / speed)
+                if self.pump is None:
+                    _real_time.sleep((target - self.now_ms) / 1000 / speed)
+                else:
+                    self._nap_with_keys(target, speed)
             finally:
                 self._napping = False
         self.now_ms = target
+
+    def _nap_with_keys(self, target: int, speed: float) -> None:
+        """The real-time wait of ``_advance``, in slices that look at the keyboard."""
+        start_ms = self.now_ms
+        t0 = _real_time.monotonic()
+        span_s = (target - start_ms) / 1000 / speed
+        while True:
+            elapsed = _real_time.monotonic() - t0
+            self._take_keys(min(target, start_ms + int(elapsed * 1000 * speed)))
+            if elapsed >= span_s:
+                return
+            _real_time.sleep(min(span_s - elapsed, 0.02))
+
+    def _take_keys(self, at_ms: int) -> None:
+        for key, pressed in self.pump():
+            if self.keys is not None:
+                self.keys.inject(key, pressed, (self.tick_base + at_ms) % TICKS_PERIOD)
 
     def listen_stdin(self) -> None:
         """Take button presses from stdin lines, as a finger on the simulated board:
