@@ -23,6 +23,10 @@ class DeviceCommandError(Exception):
     """A device command failed; the message says what to do about it."""
 
 
+NOT_PAIRED_YET = ("not paired yet: this laptop has no device's key. Hold B on the device's "
+                  "menu until it shows a code, then run `stretchcue pair`")
+
+
 def keystore() -> KeyStore:
     return KeyStore(get().config_dir() / "keys.json")
 
@@ -32,7 +36,12 @@ async def connected(transport: str, device: str, authenticate: bool = True,
                     timeout_s: float = 5.0) -> AsyncIterator[DeviceClient]:
     from stretchcue_host.transport import open_transport
 
-    client = DeviceClient(open_transport(transport, device), keystore(), timeout_s=timeout_s)
+    keys = keystore()
+    if authenticate and not keys.devices():
+        # Said before any radio is touched: no adapter, no device in range, nothing the
+        # radio could answer would make this command work.
+        raise DeviceCommandError(NOT_PAIRED_YET)
+    client = DeviceClient(open_transport(transport, device), keys, timeout_s=timeout_s)
     try:
         await client.connect()
         await client.info()
@@ -62,7 +71,12 @@ def run(coro_fn: Callable[[], Awaitable[T]]) -> T:
     except ProtocolError as e:
         raise DeviceCommandError(_explain(e)) from None
     except (ClientError, KeyStoreError) as e:
-        raise DeviceCommandError(str(e)) from None
+        text = str(e)
+        if text.startswith("not paired with "):
+            device = text[len("not paired with "):].split(";")[0]
+            text = (f"not paired yet with {device}: hold B on its menu until it shows a "
+                    "code, then run `stretchcue pair`")
+        raise DeviceCommandError(text) from None
     except ConnectionLost as e:
         text = str(e) or "the link dropped and could not be re-established"
         if not e.local and "?" not in text:  # the radio's own words may say it already
@@ -78,7 +92,8 @@ def run(coro_fn: Callable[[], Awaitable[T]]) -> T:
 def _explain(e) -> str:
     hints = {
         "BUSY": "the device is busy running a session; try again when it is back at its menu",
-        "NOT_PAIRED": "this laptop is not paired with the device; run `stretchcue pair`",
+        "NOT_PAIRED": "not paired yet: the device does not know this laptop (it may have "
+                      "forgotten it); hold B on its menu, then run `stretchcue pair`",
     }
     text = hints.get(e.name, f"the device refused: {e.message}")
     from stretchcue_host.routine_rules import describe

@@ -109,16 +109,27 @@ def pair(code: str | None, name: str, transport: str | None, device: str | None)
     Examples:
       stretchcue pair --code 123456
     """
+    import asyncio
+
     from stretchcue_host.device_session import connected
 
-    if code is None:
-        code = click.prompt("code shown on the device")
-    digits = code.replace(" ", "").replace("-", "")
-    if not (digits.isdigit() and len(digits) == 6):
-        fail(f"the pairing code is six digits, not {code!r}", EXIT_BAD_INPUT)
+    def digits_of(text: str) -> str:
+        digits = text.replace(" ", "").replace("-", "")
+        if not (digits.isdigit() and len(digits) == 6):
+            fail(f"the pairing code is six digits, not {text!r}", EXIT_BAD_INPUT)
+        return digits
+
+    given = digits_of(code) if code is not None else None
 
     async def job():
+        # Reach the device first: no code is asked for when there is nothing to pair with.
         async with connected(*_link(transport, device), authenticate=False) as c:
+            digits = given
+            if digits is None:
+                click.echo(f"found {c.device_id or 'the device'}; hold B on its menu until "
+                           "it shows a code")
+                typed = await asyncio.to_thread(click.prompt, "code shown on the device")
+                digits = digits_of(typed)
             return await c.pair(digits, name, asking=lambda: click.echo(
                 "the code matches: press A on the device to confirm"))
 

@@ -28,6 +28,33 @@ def _radio(hci: str, mtu: int | None):
     return (radio, *backends(radio))
 
 
+NO_ADAPTER = ("no Bluetooth adapter found ({why}); switch Bluetooth on or plug in an "
+              "adapter, or reach the device over its USB cable: --transport usb")
+
+
+def radio_problem(e: BaseException, hci: str = "") -> str | None:
+    """What is wrong with this computer's radio, if ``e`` says so, with the next step.
+
+    bleak says it with BleakBluetoothNotAvailableError; on Linux with no Bluetooth
+    service at all, its D-Bus connection fails first with a bare ``[Errno 2] No such
+    file or directory`` (the system bus socket), which says nothing to a person."""
+    from bleak import exc
+
+    if hci:
+        return None  # a bumble transport: its own words ("cannot open ...") say it
+    text = str(e.args[0]) if e.args and isinstance(e.args[0], str) else str(e)
+    unavailable = getattr(exc, "BleakBluetoothNotAvailableError", None)  # bleak >= 1.0
+    if unavailable is not None and isinstance(e, unavailable):
+        return NO_ADAPTER.format(why=text.rstrip(".") or "Bluetooth is not available")
+    if isinstance(e, (FileNotFoundError, ConnectionRefusedError)):
+        return NO_ADAPTER.format(why="the system's Bluetooth service cannot be reached: "
+                                 + (e.strerror or text))
+    if isinstance(e, exc.BleakError) and any(w in text for w in (
+            "No Bluetooth adapters", "NotReady", "not powered", "Powered")):
+        return NO_ADAPTER.format(why=text.rstrip("."))
+    return None
+
+
 async def scan(hci: str = "", timeout_s: float = 5.0) -> list[dict]:
     """Every device advertising the UART service, as ``{"name", "address"}``."""
     from bleak import BleakScanner
@@ -38,7 +65,8 @@ async def scan(hci: str = "", timeout_s: float = 5.0) -> list[dict]:
         found = await BleakScanner.discover(timeout=timeout_s, service_uuids=[NUS_SERVICE],
                                             return_adv=True, backend=scanner)
     except (BleakError, OSError) as e:
-        raise ConnectionLost(f"cannot scan: {e}") from None
+        problem = radio_problem(e, hci)
+        raise ConnectionLost(problem or f"cannot scan: {e}", local=bool(problem)) from None
     finally:
         if radio is not None:
             await radio.close()
@@ -76,9 +104,12 @@ class BleTransport(Transport):
             match, timeout=self.scan_timeout_s, service_uuids=[NUS_SERVICE],
             backend=self._scanner)
         if found is None:
-            raise ConnectionLost("no stretchcue device found"
-                                 + (f" matching {self.device!r}" if want else "")
-                                 + "; is it awake and not connected to another computer?")
+            raise ConnectionLost(
+                "device not found: no stretchcue device"
+                + (f" matching {self.device!r}" if want else "")
+                + f" answered within {self.scan_timeout_s:g} s. Is it switched on and at its "
+                "menu, within a few metres, and not connected to another computer? "
+                "`stretchcue scan` lists the devices in range")
         return found
 
     def _on_notify(self, _char, data: bytearray) -> None:
@@ -105,8 +136,10 @@ class BleTransport(Transport):
             if client is not None:
                 with contextlib.suppress(BleakError, OSError):
                     await client.disconnect()
-            raise ConnectionLost(f"could not connect: {e}",
-                                 local=str(e).startswith("cannot open")) from None
+            problem = radio_problem(e, self.hci)
+            raise ConnectionLost(problem or f"could not connect: {e}",
+                                 local=bool(problem) or str(e).startswith("cannot open")
+                                 ) from None
         self._client, self._rx = client, rx
         self.mtu = max(20, rx.max_write_without_response_size)
         self.connected = client.is_connected
