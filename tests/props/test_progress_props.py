@@ -66,6 +66,7 @@ def check_limits(plan: pg.Plan, p: pg.Proposal, allow_long: bool) -> None:
     assert -pg.STEP_S <= dh <= pg.STEP_S and -1 <= dr <= 1
     if dh > 0 or dr > 0:
         assert p.new_hold_s <= plan.goal_hold_s and p.new_reps <= plan.goal_reps
+    if dh > 0:  # a hold already past 30 s may stay so (and gain reps), never grow
         assert p.new_hold_s <= (pg.LONG_MAX_S if allow_long else pg.PLAIN_MAX_S)
     assert (p.action in GROW) == (dh > 0 or dr > 0)
     assert p.reason and "\n" not in p.reason
