@@ -19,7 +19,7 @@ COMMANDS = {
     "stats": ("stats", "stats", "Adherence, streaks, time under stretch, tightness trends."),
     "plot": ("stats", "plot", "Draw history charts as PNG files."),
     "progress": ("progress", "progress", "Propose the next step of a routine from the history."),
-    "import-log": ("history", "import_log", ""),
+    "import-log": ("history", "import_log", "Import a log.bin copied from the device's drive."),
     "install": ("install", "install", "Install firmware, core and routines on a board."),
     "bundle": ("install", "bundle", "Build the board's file tree in a folder to copy by hand."),
     "config": ("config", "config", "Show or set defaults (device, transport, weekly goal)."),

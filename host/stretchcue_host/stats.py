@@ -116,11 +116,17 @@ def _adherence(sessions: list[dict], goal: int, until: dt.date, recent_weeks: in
         cur = cur + 1 if r["met"] else 0
         week_best = max(week_best, cur)
     recent = rows[-recent_weeks:]
+    # The chart's weeks: those up to the last week with a session, so a month of
+    # sessions long ago is that month, not empty weeks since (the text says since when).
+    with_data = [i for i, r in enumerate(rows) if r["sessions"]]
+    charted = rows[:with_data[-1] + 1][-recent_weeks:] if with_data else []
     return {
         "goal_per_week": goal, "sessions_done": len(done),
         "weeks": len(full), "weeks_met": met,
         "rate": round(met / len(full), 3) if full else None,
         "recent": recent,
+        "charted": charted,
+        "last_day": max(done).isoformat() if done else None,
         "sparkline": sparkline([r["sessions"] for r in recent], 0, max(goal, 1)),
         "streak_days": day_now, "longest_streak_days": day_best,
         "streak_weeks": run, "longest_streak_weeks": week_best,
@@ -158,7 +164,14 @@ def _per_stretch(h: History, cat: Catalog, since: int) -> tuple[list, list]:
         rate = round(full / planned, 3) if planned else None
         completion.append({"stretch": title, "held": full, "logged": logged,
                            "planned": planned, "rate": rate})
-    return sorted(time_rows.values(), key=lambda r: -r["held_ms"]), completion
+    # Most held stretch first, both sides of one stretch together (left, then right).
+    per_title: dict[str, int] = defaultdict(int)
+    for r in time_rows.values():
+        per_title[r["stretch"]] += r["held_ms"]
+    order = {name: i for i, name in enumerate(SIDE_NAMES)}
+    ordered = sorted(time_rows.values(), key=lambda r: (
+        -per_title[r["stretch"]], r["stretch"], order.get(r["side"], 3)))
+    return ordered, completion
 
 
 def _tightness(h: History, cat: Catalog, since: int) -> list[dict]:

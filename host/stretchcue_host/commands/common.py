@@ -37,18 +37,29 @@ class Transport(click.ParamType):
             self.fail(str(e), param, ctx)
 
 
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``1 day``, ``2 days``, ``0 sessions``: the count with its word, as people write it."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
 def fail(message: str, code: int = EXIT_FAIL) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     raise SystemExit(code)
 
 
-def open_history(check: bool = False):
-    """The history at the context's data folder; a damaged one exits 1 with advice."""
+def open_history(check: bool = False, read_only: bool = False):
+    """The history at the context's data folder; a damaged one exits 1 with advice.
+
+    ``read_only``: a command that only reads (history, export, stats, plot) gets an
+    empty history in memory when there is none yet, and creates no file or folder."""
     from stretchcue_host.context import get
     from stretchcue_host.history import History, HistoryError
 
+    path = get().history_path
     try:
-        return History(get().history_path, check=check)
+        if read_only and not path.exists():
+            return History(":memory:")
+        return History(path, check=check)
     except HistoryError as e:
         fail(str(e))
 

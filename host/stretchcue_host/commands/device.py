@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import click
 
-from stretchcue_host.commands.common import EXIT_BAD_INPUT, Number, Transport, fail, settings
+from stretchcue_host.commands.common import (
+    EXIT_BAD_INPUT,
+    Number,
+    Transport,
+    fail,
+    plural,
+    settings,
+)
 from stretchcue_host.context import wants_json
 
 
@@ -244,8 +251,8 @@ def pull(as_json: bool, transport: str | None, device: str | None) -> None:
     device_id, cursor, records, result = _run(job)
     data = {"device": device_id, "from_seq": cursor, "received": len(records)}
     data.update(result.as_dict())
-    _emit(data, as_json, f"{len(records)} new records from {device_id} "
-          f"({result.added} stored, {result.sessions_touched} sessions updated)")
+    _emit(data, as_json, f"{plural(len(records), 'new record')} from {device_id} "
+          f"({result.added} stored, {plural(result.sessions_touched, 'session')} updated)")
 
 
 @click.command("set-time")

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from stretchcue_host.commands.common import EXIT_BAD_INPUT, fail, open_history, parse_date
+from stretchcue_host.commands.common import (
+    EXIT_BAD_INPUT,
+    fail,
+    open_history,
+    parse_date,
+    plural,
+)
 
 
 def _since_s(since: str | None) -> int | None:
@@ -29,22 +35,30 @@ def _mmss(ms: int | None) -> str:
 
 
 def _load(since: str | None) -> tuple[list[dict], list[dict]]:
-    """Sessions with their holds and ratings attached."""
+    """Sessions with their holds and ratings attached.  Stretches are numbered from 1
+    and carry their titles, as people count them (the log keeps 0-based indexes)."""
     from stretchcue_host.history import HistoryError
+    from stretchcue_host.stats import Catalog
 
     since_s = _since_s(since)
-    h = open_history()
+    h = open_history(read_only=True)
     try:
         with h:
             rows = h.sessions(since_s)
             ids = [s["id"] for s in rows]
             holds, ratings = h.holds(ids), h.ratings(ids)
             gaps = h.gaps()
+            catalog = Catalog(h) if rows else None
     except HistoryError as e:
         fail(str(e))
     for s in rows:
         s["holds"] = holds[s["id"]]
         s["ratings"] = ratings[s["id"]]
+        for x in s["holds"] + s["ratings"]:
+            x["title"] = catalog.title(s["routine_crc"], s["name"], x["stretch"])
+            x["stretch"] += 1
+        for x in s["holds"]:
+            x["side"] = ("", "left", "right")[x["side"] % 3] or None
         s["start"] = _when(s["epoch_s"])
     return rows, gaps
 
@@ -114,6 +128,8 @@ def history(since: str | None, limit: int, as_json: bool) -> None:
 def export(fmt: str, since: str | None, out: str) -> None:
     """Export sessions: CSV has one row per hold or rating, JSON nests them per session.
 
+    Stretches are numbered from 1, with their titles, in both.
+
     \b
     Examples:
       stretchcue export --format csv --out history.csv
@@ -129,7 +145,8 @@ def export(fmt: str, since: str | None, out: str) -> None:
     else:
         buf = io.StringIO()
         cols = ["session", "start", "device", "routine", "status", "record", "stretch",
-                "side", "rep", "planned_ms", "actual_ms", "extended_ms", "skipped", "rating"]
+                "title", "side", "rep", "planned_ms", "actual_ms", "extended_ms", "skipped",
+                "rating"]
         w = csv.DictWriter(buf, cols, lineterminator="\n")
         w.writeheader()
         base_keys = ("session", "start", "device", "routine", "status")
@@ -137,13 +154,13 @@ def export(fmt: str, since: str | None, out: str) -> None:
             base = dict(zip(base_keys, (s["id"], s["start"], s["device"], s["name"],
                                         s["status"])))
             for x in s["holds"]:
-                w.writerow({**base, "record": "hold", "stretch": x["stretch"] + 1,
-                            "side": ("", "left", "right")[x["side"] % 3], "rep": x["rep"],
+                w.writerow({**base, "record": "hold", "stretch": x["stretch"],
+                            "title": x["title"], "side": x["side"] or "", "rep": x["rep"],
                             "planned_ms": x["planned_ms"], "actual_ms": x["actual_ms"],
                             "extended_ms": x["extended_ms"], "skipped": x["skipped"]})
             for x in s["ratings"]:
-                w.writerow({**base, "record": "rating", "stretch": x["stretch"] + 1,
-                            "rating": x["rating"]})
+                w.writerow({**base, "record": "rating", "stretch": x["stretch"],
+                            "title": x["title"], "rating": x["rating"]})
         text = buf.getvalue()
     if out == "-":
         click.echo(text, nl=False)
@@ -153,10 +170,10 @@ def export(fmt: str, since: str | None, out: str) -> None:
             f.write(text)
     except OSError as e:
         fail(f"cannot write {out}: {e.strerror}")
-    click.echo(f"wrote {len(rows)} sessions to {out}", err=True)
+    click.echo(f"wrote {plural(len(rows), 'session')} to {out}", err=True)
 
 
-@click.command("import-log", hidden=True)
+@click.command("import-log")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--device", default=None, metavar="ID",
               help="Device the log came from (default: config 'device', else 'usb').")
@@ -209,8 +226,9 @@ def import_log(file: str, device: str | None, routine_files: tuple[str, ...],
     if wants_json(as_json):
         click.echo(json.dumps(summary, indent=2))
     else:
-        click.echo(f"{file}: {res.added} new records, {res.duplicates} already stored "
-                   f"(device {device!r}); {res.sessions_touched} sessions rebuilt")
+        click.echo(f"{file}: {plural(res.added, 'new record')}, {res.duplicates} already "
+                   f"stored (device {device!r}); {plural(res.sessions_touched, 'session')} "
+                   "rebuilt")
         for kind, off, n in res.problems:
             click.echo(f"warning: {kind} data at byte {off} ({n} bytes) skipped", err=True)
         if res.conflicts:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from stretchcue_host.commands.common import EXIT_BAD_INPUT, fail, open_history, parse_date
+from stretchcue_host.commands.common import (
+    EXIT_BAD_INPUT,
+    fail,
+    open_history,
+    parse_date,
+    plural,
+)
 
 
 def _compute(goal: int | None, since: str | None, until: str | None, weeks: int) -> dict:
@@ -16,7 +22,7 @@ def _compute(goal: int | None, since: str | None, until: str | None, weeks: int)
         fail(f"--goal must be between 1 and 21, got {goal}", EXIT_BAD_INPUT)
     goal = goal or settings()["weekly_goal"]
     since_d, until_d = parse_date(since, "--since"), parse_date(until, "--until")
-    h = open_history()
+    h = open_history(read_only=True)
     try:
         with h:
             return st.compute(h, goal, until_d, since_d, weeks)
@@ -73,13 +79,21 @@ def stats(goal: int | None, since: str | None, until: str | None, weeks: int,
     if not a["sessions_done"] and not result["sessions"]:
         console.print("no sessions yet: pull the device log, or `stretchcue import-log log.bin`")
         return
-    console.print(f"[bold]Adherence[/] goal {a['goal_per_week']}/week: met {a['weeks_met']} of "
-                  f"{a['weeks']} full weeks ({_pct(a['rate'])}); "
-                  f"last {len(a['recent'])} weeks {a['sparkline']} "
-                  f"({', '.join(str(w['sessions']) for w in a['recent'])})")
-    console.print(f"[bold]Streaks[/] {a['streak_days']} days now "
-                  f"(best {a['longest_streak_days']}), "
-                  f"{a['streak_weeks']} weeks on goal (best {a['longest_streak_weeks']})")
+    met = (f"met it {a['weeks_met']} of {plural(a['weeks'], 'full week')} "
+           f"({_pct(a['rate'])})" if a["weeks"] else "no full week yet")
+    console.print(f"[bold]Adherence[/] goal {plural(a['goal_per_week'], 'session')} a week: "
+                  f"{met}")
+    recent = a["recent"]
+    if recent:
+        this_week = recent[-1]["sessions"]
+        since = f"; last session {a['last_day']}" if a["last_day"] and not any(
+            w["sessions"] for w in recent) else ""
+        console.print(f"[bold]Sessions per week[/], the last {plural(len(recent), 'week')}: "
+                      f"{a['sparkline']} (this week {this_week}{since})")
+    console.print(f"[bold]Streaks[/] {plural(a['streak_days'], 'day')} now "
+                  f"(best {plural(a['longest_streak_days'], 'day')}), "
+                  f"{plural(a['streak_weeks'], 'week')} on goal "
+                  f"(best {plural(a['longest_streak_weeks'], 'week')})")
     console.print("[bold]Sessions[/] " + ", ".join(f"{n} {k}" for k, n in
                                                    sorted(result["sessions"].items())))
     t = Table(title="Time under stretch", show_edge=False)
@@ -107,6 +121,10 @@ def stats(goal: int | None, since: str | None, until: str | None, weeks: int,
 def plot(out: str, goal: int | None, since: str | None, until: str | None, weeks: int) -> None:
     """Draw adherence.png, tightness.png and time-under-stretch.png into DIR.
 
+    Adherence shows the last --weeks weeks up to the last one with a session;
+    tightness shows each stretch's weekly mean and its trend once there are three
+    weeks of ratings (each rating before that). With no sessions, nothing is drawn.
+
     \b
     Examples:
       stretchcue plot --out charts
@@ -118,10 +136,15 @@ def plot(out: str, goal: int | None, since: str | None, until: str | None, weeks
 
     result = _compute(goal, since, until, weeks)
     a = result["adherence"]
+    if not result["sessions"]:
+        click.echo("nothing to plot: no sessions in the history yet (pull the device log, "
+                   "or `stretchcue import-log log.bin`)")
+        return
     d = Path(out)
     try:
         files = [
-            charts.adherence_png(a["recent"], a["goal_per_week"], d / "adherence.png"),
+            charts.adherence_png(a["charted"], a["goal_per_week"], d / "adherence.png",
+                                 last_day=a["last_day"]),
             charts.tightness_png(result["tightness"], d / "tightness.png"),
             charts.time_png(result["time_under_stretch"], d / "time-under-stretch.png"),
         ]
