@@ -23,9 +23,11 @@ MAX_FILE_BYTES = 64 * 1024
 class RoutineFileError(Exception):
     """A routine file could not be used; ``problems`` is [(where, path, reason)]."""
 
-    def __init__(self, problems: list[tuple[str, str, str]]) -> None:
-        super().__init__("\n".join(f"{w}: {p}: {r}" if p else f"{w}: {r}" for w, p, r in problems))
+    def __init__(self, problems: list[tuple[str, str, str]], data: object = None) -> None:
+        super().__init__("\n".join(f"{w}: {in_words(p, data)}: {r}" if p else f"{w}: {r}"
+                                   for w, p, r in problems))
         self.problems = problems
+        self.data = data  # the parsed file, which names the stretches in words
 
 
 def bundled_dir() -> Path:
@@ -153,10 +155,34 @@ def load(path: str | Path) -> tuple[rt.Routine, bytes]:
         r = rt.from_dict(data)
         return r, device_json(r)
     except rt.RoutineError as e:
-        problems = []
+        found = []
         for path_, reason in describe(e.errors):
             line = _line_of(text, path_) if p.suffix != ".json" else None
             if path_ == "routine" and e.errors[0][1] == "size":
                 reason += " (its canonical JSON: shorten texts or remove stretches)"
-            problems.append((f"{where}:{line}" if line else where, path_, reason))
-        raise RoutineFileError(problems) from None
+            found.append((line or 0, f"{where}:{line}" if line else where, path_,
+                          in_words(reason, data)))
+        found.sort(key=lambda x: x[0])  # in the order of the file's lines
+        raise RoutineFileError([x[1:] for x in found], data) from None
+
+
+_STRETCH = re.compile(r"stretches\[(\d+)\]((?:\.[\w-]+)?)")
+
+
+def in_words(text: str, data: object = None) -> str:
+    """``stretches[1].hold_s`` -> ``stretch 2 (Prayer stretch) hold_s``: people count
+    stretches from 1 and know them by title.  ``data`` is the parsed file, for titles."""
+    stretches = data.get("stretches") if isinstance(data, dict) else None
+
+    def one(m: re.Match) -> str:
+        i = int(m.group(1))
+        title = None
+        if isinstance(stretches, list) and i < len(stretches) and isinstance(stretches[i], dict):
+            t = stretches[i].get("title")
+            if isinstance(t, str) and t.strip() and t.isprintable() and len(t) <= 60:
+                title = t.strip()
+        field = m.group(2)[1:]
+        return (f"stretch {i + 1}" + (f" ({title})" if title else "")
+                + (f" {field}" if field else ""))
+
+    return _STRETCH.sub(one, text)

@@ -80,7 +80,7 @@ def test_invalid_routine_is_never_pushed(cli, device, tmp_path):
     bad.write_text('name = "x"\n[[stretches]]\ntitle = "a"\nhold_s = 500\n')
     res = cli("push", str(bad))
     assert res.exit_code == 2
-    assert "bad.toml:4: stretches[0].hold_s" in res.output
+    assert "bad.toml:4: stretch 1 (a) hold_s" in res.output
     assert device.routines == {} and len(device.links) == links_before
 
 

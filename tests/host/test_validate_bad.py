@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,10 @@ EXPECT = {
     "04-unknown-top-key.toml": (2, "colour", ["unknown field"]),
     "05-empty-stretches.toml": (2, "stretches", ["is empty"]),
     "06-no-stretches.toml": (None, "stretches", ["is required", "[[stretches]]"]),
-    "07-duplicate-titles.toml": (7, "stretches[1].title", ["repeats stretches[0].title"]),
-    "08-title-too-long.toml": (4, "stretches[0].title", ["41 characters", "at most 24"]),
+    "07-duplicate-titles.toml": (7, "stretches[1].title", ["repeats stretch 1 ("]),
+    "08-title-too-long.toml": (4, "stretches[0].title", ["41 characters", "at most 21"]),
     "09-cue-too-long.toml": (5, "stretches[0].cue", ["61 characters", "at most 60"]),
-    "10-name-too-long.toml": (1, "name", ["33 characters", "at most 32"]),
+    "10-name-too-long.toml": (1, "name", ["33 characters", "at most 21"]),
     "11-missing-name.toml": (None, "name", ["is required"]),
     "12-blank-title.toml": (4, "stretches[0].title", ["must not be blank"]),
     "13-missing-title.toml": (3, "stretches[0].title", ["is required"]),
@@ -67,7 +68,7 @@ EXPECT = {
     "53-soft-hyphen.toml": (1, "name", ["U+00AD", "invisible"]),
     "54-bom-in-title.toml": (4, "stretches[0].title", ["U+FEFF", "invisible"]),
     "55-blank-cue.toml": (5, "stretches[0].cue", ["must not be blank"]),
-    "56-casefold-titles.toml": (7, "stretches[1].title", ["repeats stretches[0].title"]),
+    "56-casefold-titles.toml": (7, "stretches[1].title", ["repeats stretch 1 ("]),
     "57-carriage-return.toml": (4, "stretches[0].title", ["one line"]),
     "58-delete-char.toml": (5, "stretches[0].cue", ["U+007F", "control character"]),
     "59-line-separator.json": (None, "stretches[0].cue", ["one line"]),
@@ -92,8 +93,12 @@ def test_bad_routine_is_explained(cli, name):
     assert res.exit_code == 2
     assert "Traceback" not in res.output
     where = f"{path}:{line}" if line else str(path)
-    expected_head = f"{where}: {field}: " if field else f"{where}: "
-    first = [ln for ln in res.output.splitlines() if ln.startswith(expected_head)]
+    # stretches[0].hold_s is said as people count: "stretch 1 (Its title) hold_s"
+    m = re.match(r"stretches\[(\d+)\]\.?(.*)", field)
+    said = (re.escape(f"stretch {int(m.group(1)) + 1}") + r"( \([^)]*\))?"
+             + (" " + re.escape(m.group(2)) if m.group(2) else "")) if m else re.escape(field)
+    head = re.compile(re.escape(f"{where}: ") + (said + ": " if field else ""))
+    first = [ln for ln in res.output.splitlines() if head.match(ln)]
     assert first, res.output
     for w in words:
         assert w in first[0], (w, first[0])
@@ -121,3 +126,18 @@ def test_missing_file_is_bad_input(cli, tmp_path):
     res = cli("validate", str(tmp_path / "nope.toml"))
     assert res.exit_code == 2
     assert "cannot read it" in res.output
+
+
+def test_errors_come_in_line_order_and_name_stretches_in_words(cli, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[[stretches]]\ntitle = "Knee to chest"\nhold_s = 500\n'
+                   '[[stretches]]\ntitle = "Prayer stretch"\nreps = 0\nhold_s = 1\n')
+    res = cli("validate", str(bad))
+    assert res.exit_code == 2
+    lines = res.output.splitlines()
+    assert [ln.split(": ")[0] for ln in lines] == [f"{bad}:4", f"{bad}:7", f"{bad}:8"]
+    assert lines[1].startswith(f"{bad}:7: stretch 2 (Prayer stretch) reps: ")
+    assert "stretches[" not in res.output
+    report = json.loads(cli("--json", "validate", str(bad)).stdout)[0]["errors"]
+    assert report[1]["field"] == "stretches[1].reps"
+    assert report[1]["in_words"] == "stretch 2 (Prayer stretch) reps"

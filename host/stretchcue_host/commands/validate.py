@@ -9,7 +9,10 @@ import click
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 def validate(files: tuple[str, ...], as_json: bool) -> None:
-    """Check routine FILES; list every error with file:line and field.
+    """Check routine FILES; list every error with file:line and field, in line order.
+
+    Stretches are named as people count them: "stretch 2 (Prayer stretch) hold_s"
+    (--json also gives the path, stretches[1].hold_s).
 
     Exits 2 if any file is invalid.
 
@@ -22,7 +25,7 @@ def validate(files: tuple[str, ...], as_json: bool) -> None:
 
     from stretchcue import timeline
     from stretchcue_host.context import wants_json
-    from stretchcue_host.routines import RoutineFileError, load
+    from stretchcue_host.routines import RoutineFileError, in_words, load
 
     as_json = wants_json(as_json)
 
@@ -34,10 +37,12 @@ def validate(files: tuple[str, ...], as_json: bool) -> None:
         except RoutineFileError as e:
             bad = True
             report.append({"file": f, "ok": False, "errors": [
-                {"where": w, "field": p, "reason": why} for w, p, why in e.problems]})
+                {"where": w, "field": p, "in_words": in_words(p, e.data), "reason": why}
+                for w, p, why in e.problems]})
             if not as_json:
                 for w, p, why in e.problems:
-                    click.echo(f"{w}: {p + ': ' if p else ''}{why}", err=True)
+                    field = in_words(p, e.data)
+                    click.echo(f"{w}: {field + ': ' if field else ''}{why}", err=True)
             continue
         total = timeline.total_ms(r) // 1000
         report.append({"file": f, "ok": True, "name": r.name, "stretches": len(r.stretches),
