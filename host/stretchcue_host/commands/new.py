@@ -16,13 +16,16 @@ def _slug(name: str) -> str:
 @click.option("--from", "source", default=None, metavar="ROUTINE",
               help="Start from a bundled routine name or a routine file.")
 @click.option("--out", default=None, metavar="FILE",
-              help="Where to write (default NAME.toml here; '-' prints it).")
+              help="Where to write (default: NAME made a file name, here: 'Morning hips' "
+                   "-> morning-hips.toml; '-' prints it).")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 def new(name: str, source: str | None, out: str | None, force: bool) -> None:
-    """Write a commented TOML routine called NAME.
+    """Write a commented TOML routine called NAME, to NAME made a file name
+    (lower case, dashes: "Morning hips" -> morning-hips.toml) unless --out says.
 
     Every field carries a comment with its default and limits, taken from the
-    validator itself. Exits 2 if the source routine is invalid or FILE exists.
+    validator itself. With --from, the source's opening comments (such as its
+    safety note) come along. Exits 2 if the source routine is invalid or FILE exists.
 
     \b
     Examples:
@@ -40,13 +43,15 @@ def new(name: str, source: str | None, out: str | None, force: bool) -> None:
         click.echo(f"error: NAME must be one line of 1 to {rt.NAME_MAX} characters", err=True)
         raise SystemExit(2)
     base = None
+    note = ""
     if source:
         try:
             base, _ = load(resolve(source))
         except RoutineFileError as e:
             click.echo(f"error: --from {source}:\n{e}", err=True)
             raise SystemExit(2) from None
-    text = routine_toml(name.strip(), base)
+        note = _opening_comments(resolve(source), source)
+    text = note + routine_toml(name.strip(), base)
     if out == "-":
         click.echo(text, nl=False)
         return
@@ -60,3 +65,22 @@ def new(name: str, source: str | None, out: str | None, force: bool) -> None:
         click.echo(f"error: cannot write {path}: {e.strerror}", err=True)
         raise SystemExit(1) from None
     click.echo(f"wrote {path}; check it with: stretchcue validate {path}")
+
+
+def _opening_comments(path, source: str) -> str:
+    """The comment lines a TOML routine opens with (what it is for, its safety note),
+    kept for the new routine as written there; "" for JSON or a file without them."""
+    if path.suffix != ".toml":
+        return ""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    kept = []
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        kept.append(line)
+    if not kept:
+        return ""
+    return f"# From {source}:\n" + "\n".join(kept) + "\n\n"

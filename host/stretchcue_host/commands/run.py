@@ -39,6 +39,42 @@ def describe(eng, code: int, value, now_ms: int) -> str:
     return EVENT_NAMES[code]
 
 
+def _item(action: int, value: int, at_ms: int) -> str:
+    from stretchcue_host.script import ACTIONS
+
+    name = next(k for k, v in ACTIONS.items() if v == action)
+    m, s = divmod(round(at_ms / 1000, 1), 60)
+    when = (f"{int(m)}m" if m else "") + (f"{s:g}s" if s or not m else "")
+    return f"{name}{f':{value}' if name == 'rate' else ''}@{when}"
+
+
+def _no_effect(eng, action: int, events: list, before: tuple, paused: bool) -> str:
+    """Why a scripted press changed nothing, in words ("" if it did something)."""
+    from stretchcue import engine as en
+    from stretchcue import timeline as tl
+    from stretchcue_host.names import KIND_NAMES, SIDE_NAMES
+
+    codes = {code for code, _, _ in events}
+    if eng.finished and action != en.ABORT and not codes & {en.SKIPPED, en.RATING}:
+        return "the session had ended"
+    if action in (en.PAUSE, en.ABORT):
+        return ""
+    step = eng.step
+    st = eng.routine.stretches[step[tl.STRETCH]]
+    side = SIDE_NAMES[step[tl.SIDE]]
+    where = f"{KIND_NAMES[step[tl.KIND]]} of {st.title}" + (f" ({side})" if side else "")
+    if paused:
+        return f"the session was paused ({where}); only pause (resume) and abort work then"
+    if action == en.EXTEND and eng.extended_ms == before[0]:
+        return f"it came during {where}; extend works during a hold"
+    if action == en.RATE and en.RATING not in codes:
+        return (f"it came during {where}; rate answers the tightness question after a "
+                "stretch's last rep")
+    if action == en.SKIP and en.SKIPPED not in codes:
+        return f"it came during {where}, which cannot be skipped"
+    return ""
+
+
 @click.command()
 @click.argument("routine", required=False)
 @click.option("--speed", default=60.0, show_default=True,
@@ -46,15 +82,20 @@ def describe(eng, code: int, value, now_ms: int) -> str:
               help="Clock speed-up factor (--instant: no waiting at all).")
 @click.option("--instant", is_flag=True, help="Do not wait at all (virtual time only).")
 @click.option("--script", "script_text", default="",
-              help='Scripted presses, e.g. "pause@90s,pause@100s,extend@3m,rate:2@7m".')
+              help='Scripted presses at session times, e.g. '
+                   '"pause@30s,pause@40s,extend@45s,rate:2@7m20s" (times like 90s, 2m20s).')
 @click.option("--seconds/--no-seconds", default=False, help="Also show countdown seconds.")
 def run(routine: str | None, speed: float, instant: bool, script_text: str,
         seconds: bool) -> None:
     """Run ROUTINE (a file or bundled name; default lower-back) and print each cue.
 
+    A scripted press that lands where it does nothing (extend outside a hold, rate
+    outside the tightness question) is reported as a warning.
+
     \b
     Examples:
       stretchcue run --speed 120
+      stretchcue run --instant --script "pause@30s,pause@40s,extend@45s,rate:2@7m20s"
       stretchcue run routines/desk-break.toml --instant --script "rate:2@6m"
     """
     from rich.console import Console
@@ -99,7 +140,14 @@ def run(routine: str | None, speed: float, instant: bool, script_text: str,
         if presses and (wait < 0 or presses[0][0] <= now + wait):
             at, action, value = presses.pop(0)
             now = max(now, at)
-            show(eng.press(action, now, value), now)
+            before = (eng.extended_ms, len(eng.ratings), eng.paused_ms)
+            paused = eng.state == en._PAUSED_STATE
+            events = eng.press(action, now, value)
+            show(events, now)
+            why = _no_effect(eng, action, events, before, paused)
+            if why:
+                console.print(f"[yellow]warning:[/] {_item(action, value, at)} did nothing: "
+                              f"{why}")
             continue
         if wait < 0:
             break
