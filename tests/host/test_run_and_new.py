@@ -45,3 +45,10 @@ def test_new_writes_the_file_its_help_names_with_the_safety_note(cli, tmp_path):
     assert "sharp or growing pain means ease off and stop" in text
     assert cli("validate", str(tmp_path / "morning-hips.toml")).exit_code == 0
     assert "morning-hips.toml" in " ".join(cli("new", "--help").output.split())
+
+
+def test_preview_puts_the_summary_first_and_rows_compact(cli):
+    out = cli("preview", "lower-back").output
+    assert out.index("total 29:28") < out.index("steps (seconds)")
+    assert out.count("\n") < 100  # a row per rep and side, not one per step (165)
+    assert "move in 4, sink 6, hold 30, release 4" in out

@@ -46,7 +46,7 @@ def plan(r) -> dict:
 @click.argument("file")
 @click.option("--png", "png", default=None, metavar="OUT", help="Also draw the timeline to OUT.")
 @click.option("--steps/--no-steps", default=True, show_default=True,
-              help="Show every step, not only the per-stretch summary.")
+              help="Also show the steps (one row per rep and side), after the summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 def preview(file: str, png: str | None, steps: bool, as_json: bool) -> None:
     """Show FILE's steps, per-stretch and total time, and breath pacing.
@@ -70,35 +70,52 @@ def preview(file: str, png: str | None, steps: bool, as_json: bool) -> None:
         click.echo(f"error: {e}", err=True)
         raise SystemExit(2) from None
     p = plan(r)
+    if wants_json(as_json):
+        click.echo(json.dumps(p, indent=2))
+    else:
+        _print(p, steps)
     if png:
         from stretchcue_host.charts import ChartError, timeline_png
 
+        if not wants_json(as_json):
+            click.echo(f"drawing the timeline to {png} (matplotlib takes a second or two)...")
         try:
             timeline_png(p, png)
         except ChartError as e:
             click.echo(f"error: {e}", err=True)
             raise SystemExit(1) from None
-    if wants_json(as_json):
-        click.echo(json.dumps(p, indent=2))
-        return
-    _print(p, steps, png)
+        if not wants_json(as_json):
+            click.echo(f"timeline drawn to {png}")
 
 
-def _print(p: dict, steps: bool, png: str | None) -> None:
+def _print(p: dict, steps: bool) -> None:
+    """The summary first (stretches, total), then the steps, one row per rep and side."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console(highlight=False)
-    if steps:
-        t = Table(title=f"{p['name']}: steps", show_edge=False)
-        for col in ("at", "step", "stretch", "side", "rep", "s"):
-            t.add_column(col, justify="right" if col in ("at", "rep", "s") else "left",
-                         no_wrap=True)
-        for s in p["steps"]:
-            style = "bold" if s["kind"] == "hold" else None
-            t.add_row(_mmss(s["at_ms"]), s["kind"], s["title"], s["side"] or "",
-                      str(s["rep"] or ""), str(s["duration_ms"] // 1000), style=style)
-        console.print(t)
+    _summary(console, p)
+    if not steps:
+        return
+    rows: list[list] = []
+    for s in p["steps"]:
+        key = (s["title"], s["side"], s["rep"])
+        if not rows or rows[-1][0] != key:
+            rows.append([key, s["at_ms"], []])
+        part = f"{s['kind']} {s['duration_ms'] // 1000}"
+        rows[-1][2].append(f"[bold]{part}[/]" if s["kind"] == "hold" else part)
+    t = Table(title=f"{p['name']}: steps (seconds)", show_edge=False)
+    for col in ("at", "stretch", "side", "rep", "steps"):
+        t.add_column(col, justify="right" if col in ("at", "rep") else "left",
+                     no_wrap=col != "steps")
+    for (title, side, rep), at, parts in rows:
+        t.add_row(_mmss(at), title, side or "", str(rep or ""), ", ".join(parts))
+    console.print(t)
+
+
+def _summary(console, p: dict) -> None:
+    from rich.table import Table
+
     t = Table(title=f"{p['name']}: stretches", show_edge=False)
     for col in ("stretch", "sides", "reps", "hold", "time", "held", "breathing"):
         t.add_column(col, justify="right" if col in ("reps", "hold", "time") else "left",
@@ -112,5 +129,3 @@ def _print(p: dict, steps: bool, png: str | None) -> None:
     console.print(t)
     console.print(f"[bold]total {_mmss(p['total_ms'])}[/] "
                   f"({_mmss(p['hold_ms'])} under stretch, {len(p['steps'])} steps)")
-    if png:
-        console.print(f"timeline drawn to {png}")
