@@ -8,9 +8,12 @@ export SDL_VIDEODRIVER ?= dummy
 export SDL_AUDIODRIVER ?= dummy
 export PYGAME_HIDE_SUPPORT_PROMPT := 1
 
-.PHONY: setup demo test lint mpy micropython typecheck pytest boardimage bench clean
+.PHONY: setup setup-python demo test lint mpy micropython typecheck pytest boardimage bench clean
 
-setup: $(VENV)/.installed $(NODE_DIR)/node_modules/.installed
+# `demo` needs only the Python venv; `test` needs Node too (MicroPython under Node).
+setup: setup-python $(NODE_DIR)/node_modules/.installed
+
+setup-python: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +24,7 @@ $(NODE_DIR)/node_modules/.installed: $(NODE_DIR)/package.json $(NODE_DIR)/packag
 	npm ci --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error
 	touch $@
 
-demo: setup
+demo: setup-python
 	$(BIN)/stretchcue demo
 
 test: setup lint mpy micropython typecheck pytest boardimage
