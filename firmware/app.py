@@ -390,8 +390,7 @@ class App:
         if self.mode == MENU:
             if not self._menu_shown:
                 self._menu_shown = True
-                total = tl.total_ms(self.routine)
-                sc.menu(self.routine.name, (total + 59999) // 60000,
+                sc.menu(self.routine.name, tl.total_ms(self.routine) // 1000,
                         " (muted)" if self.muted else "")
             return
         eng = self.engine
@@ -400,16 +399,25 @@ class App:
         elif self.mode == SESSION:
             step = eng.step
             st = self.routine.stretches[step[tl.STRETCH]]
-            detail = _SIDE_TEXT[step[tl.SIDE]]
-            if step[tl.REP]:
-                detail = (detail + " " if detail else "") + "rep %d/%d" % (step[tl.REP], st.reps)
             kind = step[tl.KIND]
-            secs = (eng.remaining_ms(now_ms) + 999) // 1000
-            phase = "PAUSED" if eng.paused else _PHASE_TEXT[kind]
+            detail = _detail(st, step)
+            left = eng.remaining_ms(now_ms)
+            secs = (left + 999) // 1000
+            phase = _PHASE_TEXT[kind]
+            done = -1
+            if kind == tl.HOLD:
+                done = max(0, 1000 - left * 1000 // max(1, step[tl.DURATION_MS]))
+                if st.breath_pacing:
+                    phase = "Hold: breathe in" if sc.inhaling else "Hold: breathe out"
+            if eng.paused:
+                phase = "PAUSED"
             hint = "A resume  A+B stop" if eng.paused else (
                 "A pause  B +10s" if kind == tl.HOLD else "A pause  B skip")
-            sc.session(st.title, detail, secs, phase, hint, st.cue if kind == tl.PREPARE else "")
-            sc.breath(eng.breath(now_ms), kind)
+            sc.session(st.title, detail, secs, phase, hint,
+                       st.cue if kind in (tl.PREPARE, tl.MOVE_IN) else "", done)
+            breathing = kind == tl.MOVE_IN or kind == tl.SINK or (
+                kind == tl.HOLD and st.breath_pacing)
+            sc.breath(eng.breath(now_ms) if breathing else -1, kind)
             if self.hw.pixels is not None:
                 b = eng.breath(now_ms) * 255 // 1000
                 self.hw.pixels.fill((0, b // 3, b))
@@ -421,6 +429,23 @@ class App:
             holds = sum(1 for r in eng.results if not r[en.HOLD_SKIPPED])
             planned = sum(st.reps * len(st.side_codes()) for st in self.routine.stretches)
             sc.summary(held // 1000, holds, planned, eng.aborted)
+
+
+def _detail(st: Any, step: tuple) -> str:
+    """Which side and rep: the side that comes first while getting ready, the rep
+    that comes next while resting."""
+    kind, side, rep = step[tl.KIND], step[tl.SIDE], step[tl.REP]
+    if kind == tl.PREPARE:
+        first = st.side_codes()[0]
+        if not first:
+            return "%d reps" % st.reps if st.reps > 1 else ""
+        return _SIDE_TEXT[first] + (" side first" if len(st.side_codes()) > 1 else " side")
+    if kind == tl.REST:
+        side, rep = st.side_codes()[0], rep + 1
+        return (_SIDE_TEXT[side] + " " if side else "") + "rep %d/%d next" % (rep, st.reps)
+    if kind == tl.RATE or not rep:
+        return ""
+    return (_SIDE_TEXT[side] + " " if side else "") + "rep %d/%d" % (rep, st.reps)
 
 
 def main(hw: Any) -> None:

@@ -1,9 +1,14 @@
 """What the display shows: menu, session, rating, summary and messages.
 
-Drawn with displayio and adafruit_display_text, laid out for a colour 240x240
-TFT or a mono 128x64 OLED.  Labels are only touched when their text changes
-and the display refreshes only when something did, which saves power and keeps
-the loop short.
+Drawn with displayio and adafruit_display_text in the board's built-in font, for
+a colour 240x240 TFT or a mono 128x64 OLED.  One set of labels is built once;
+each screen gives every label an area (``LAYOUT``) and the largest text scale
+that fits it, so nothing is cut off and nothing overlaps (tests/firmware/
+test_screen_fit.py draws every screen and checks).  During a hold the countdown
+fills half the colour screen, a circle behind it grows as you breathe in and
+shrinks as you breathe out, and a thin bar apart from it shows how much of the
+hold is done.  Labels are only touched when their text changes and the display
+refreshes only when something did, which saves power and keeps the loop short.
 """
 
 from __future__ import annotations
@@ -13,12 +18,12 @@ import terminalio
 import vectorio
 from adafruit_display_text import label
 
+from stretchcue.fit import wrap
+
 try:
     from typing import Any
 except ImportError:
     pass
-
-_BAR_STEPS = 8  # a coarse bar: at most two redraws a second while breathing
 
 MENU = "menu"
 SESSION = "session"
@@ -28,10 +33,41 @@ MESSAGE = "message"
 
 _PHASE_COLORS = (0x4080FF, 0x40C0FF, 0x40FFA0, 0xFFC040, 0xFF8040, 0x8080FF, 0xC080FF,
                  0xFFFF40, 0x40FF40)
+_GLOW = 0x183C64  # the breath circle: a calm blue, dim enough behind white digits
+_HOLD = 3  # timeline.HOLD
+_CELL = 6  # the built-in font's glyph cell: 6 x 12 pixels
+_LINE = 12
+_MONO_COLS = 21  # stretchcue.fit.COLS: 128 px
+
+# Where each label may draw, per screen shape: five shapes (``_FULL`` ...) of six
+# labels (title, detail, big, cue, phase, hint), each x0, y0, x1, y1 and the
+# largest text scale, 0 for a label the shape hides.  _FULL: the countdown fills
+# the middle; _SPLIT: a smaller one above the cue (getting ready, moving in); _TEXT:
+# lines of text in the middle; _WIDE and _ASK only differ on the mono screen.
+_FULL, _SPLIT, _TEXT, _WIDE, _ASK = 0, 1, 2, 3, 4
+_COLOR = bytes((
+    0, 0, 240, 28, 2, 0, 28, 240, 54, 2, 4, 56, 236, 184, 10, 0, 0, 0, 0, 0,
+    0, 184, 240, 212, 2, 0, 218, 240, 240, 1,
+    0, 0, 240, 28, 2, 0, 28, 240, 54, 2, 4, 56, 236, 106, 4, 0, 108, 240, 184, 2,
+    0, 184, 240, 212, 2, 0, 218, 240, 240, 1,
+    0, 0, 240, 28, 2, 0, 32, 240, 184, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 184, 240, 212, 2, 0, 218, 240, 240, 1))
+_MONO = bytes((
+    0, 0, 128, 12, 1, 74, 14, 122, 50, 1, 0, 14, 72, 50, 3, 0, 0, 0, 0, 0,
+    0, 52, 128, 64, 1, 0, 0, 0, 0, 0,
+    0, 0, 128, 12, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 14, 128, 50, 1,
+    0, 52, 128, 64, 1, 0, 0, 0, 0, 0,
+    0, 0, 128, 12, 1, 0, 14, 128, 64, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 128, 12, 1, 0, 0, 0, 0, 0, 0, 14, 128, 50, 3, 0, 0, 0, 0, 0,
+    0, 52, 128, 64, 1, 0, 0, 0, 0, 0,
+    0, 0, 128, 12, 1, 0, 14, 128, 50, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 52, 128, 64, 1, 0, 0, 0, 0, 0))
 
 
 class Screens:
-    """One display's screens; ``kind`` names the one showing."""
+    """One display's screens; ``kind`` names the one showing, ``area(i)`` where label
+    ``i`` may draw on it."""
 
     def __init__(self, display: Any, width: int, height: int, color: bool) -> None:
         self.display = display
@@ -40,23 +76,35 @@ class Screens:
         self.color = color
         self.kind = ""
         self.dirty = False
-        big = width >= 200
-        self._s = 2 if big else 1
+        self._layout = _COLOR if width >= 200 else _MONO
+        self.shape = -1
         self._root = displayio.Group()
-        self._palette = displayio.Palette(1)
-        self._palette[0] = 0xFFFFFF
-        mid = width // 2
-        self.title = self._label(mid, 14 if big else 5, self._s)
-        self.detail = self._label(mid, 30 if big else 10, 1 if not big else 2)
-        self.detail.anchor_point = (0.5, 0.0)
-        self.big = self._label(mid, height // 2 + (4 if big else 2), 6 if big else 3)
-        self.cue = self._label(mid, height - 78, 1) if big else None
-        self.phase = self._label(mid, height - (56 if big else 14), self._s)
-        self.hint = self._label(mid, height - (16 if big else 5), 1)
-        self.bar = vectorio.Rectangle(pixel_shader=self._palette, width=1,
-                                      height=10 if big else 3, x=0,
-                                      y=height - (38 if big else 9))
+        self._glow = displayio.Palette(1)
+        self._glow[0] = _GLOW
+        self._fg = displayio.Palette(1)
+        self._fg[0] = 0xFFFFFF
+        self.circle: Any = None  # a Circle on a colour screen, a bar on a mono one
+        if color:
+            self.circle = vectorio.Circle(pixel_shader=self._glow, radius=1, x=0, y=0)
+        else:
+            self._glow[0] = 0xFFFFFF
+            self.circle = vectorio.Rectangle(pixel_shader=self._glow, width=3, height=1,
+                                             x=width - 3, y=0)
+        self.circle.hidden = True
+        self._root.append(self.circle)
+        self.title = self._label()
+        self.detail = self._label()
+        self.big = self._label()
+        self.cue = self._label()
+        self.phase = self._label()
+        self.hint = self._label()
+        self.labels = (self.title, self.detail, self.big, self.cue, self.phase, self.hint)
+        self.bar = vectorio.Rectangle(pixel_shader=self._fg, width=1, height=1, x=0, y=0)
+        self.bar.hidden = True
         self._root.append(self.bar)
+        self._breath = 0
+        self._inhaling = True
+        self._raw: list = [None] * 6
         if display is not None:
             try:
                 display.auto_refresh = False
@@ -64,86 +112,189 @@ class Screens:
                 pass
             display.root_group = self._root
 
-    def _label(self, x: int, y: int, scale: int) -> Any:
-        lab = label.Label(terminalio.FONT, text="", color=0xFFFFFF, scale=scale)
+    def _label(self) -> Any:
+        lab = label.Label(terminalio.FONT, text="", color=0xFFFFFF, line_spacing=1.0)
         lab.anchor_point = (0.5, 0.5)
-        lab.anchored_position = (x, y)
         self._root.append(lab)
         return lab
 
-    def _set(self, lab: Any, text: str) -> None:
-        if lab.text != text:
-            lab.text = text
-            self.dirty = True
+    def area(self, i: int) -> Any:
+        """(x0, y0, x1, y1, largest scale) where label ``i`` may draw now, or None."""
+        if self.shape < 0:
+            return None
+        at = self.shape * 30 + i * 5
+        a = self._layout[at:at + 5]
+        return tuple(a) if a[4] else None
 
-    def _show(self, kind: str, title: str, detail: str, big: str, phase: str,
-              hint: str) -> None:
+    def _show(self, kind: str, shape: int, texts: tuple) -> None:
+        """Each text in its label, at the largest scale that fits the label's area."""
+        same = shape == self.shape and kind == self.kind
+        self.shape = shape
         self.kind = kind
-        self._set(self.title, title)
-        self._set(self.detail, detail)
-        self._set(self.big, big)
-        self._set(self.phase, phase)
-        self._set(self.hint, hint)
-        if self.cue is not None and kind != SESSION:
-            self._set(self.cue, "")
-
-    def breath(self, permille: int, kind: int = 0) -> None:
-        """The breath bar: grows on the in-breath, shrinks on the out-breath."""
-        w = max(1, self.width * (permille * _BAR_STEPS // 1000) // _BAR_STEPS)
-        if self.bar.width != w:
-            self.bar.width = w
-            self.bar.x = (self.width - w) // 2
+        raw = self._raw
+        for i in range(6):
+            text = texts[i]
+            if same and raw[i] == text:
+                continue
+            raw[i] = text
+            lab, area = self.labels[i], self.area(i)
+            if area is None or not text:
+                if lab.text:
+                    lab.text = ""
+                    self.dirty = True
+                continue
+            x0, y0, x1, y1, scale = area
+            w, h = x1 - x0, y1 - y0
+            while True:
+                lines = wrap(text, w // (_CELL * scale))
+                if scale == 1 or len(lines) * _LINE * scale <= h:
+                    break
+                scale -= 1
+            lab.scale = scale
+            lab.text = "\n".join(lines[:h // (_LINE * scale)])
+            lab.anchored_position = ((x0 + x1) // 2, (y0 + y1) // 2)
             self.dirty = True
-        if self.color and 0 <= kind < len(_PHASE_COLORS):
-            c = _PHASE_COLORS[kind]
-            if self._palette[0] != c:
-                self._palette[0] = c
-                self.dirty = True
+        if kind != SESSION:
+            self._shape(self.circle, True)
+        if not same:
+            self._shape(self.bar, True)
 
-    def menu(self, name: str, minutes: int, note: str) -> None:
-        self._show(MENU, "stretchcue", name, "%d" % minutes, "min" + note,
-                   "A start  B next")
-        self.breath(0)
+    def _shape(self, shape: Any, hidden: bool) -> None:
+        if shape.hidden != hidden:
+            shape.hidden = hidden
+            self.dirty = True
+
+    def breath(self, permille: int, kind: int = -1) -> None:
+        """The breath circle behind the countdown: grows on the in-breath, shrinks
+        on the out-breath (on a mono screen, a bar at the right edge); -1 hides it.
+        On a colour screen the phase's name takes the phase's colour."""
+        if permille > self._breath or permille < 0:
+            self._inhaling = True
+        elif permille < self._breath:
+            self._inhaling = False
+        self._breath = permille
+        if self.color:
+            rgb = _PHASE_COLORS[kind] if 0 <= kind < len(_PHASE_COLORS) else 0xFFFFFF
+            if self.phase.color != rgb:
+                self.phase.color = rgb
+                self.dirty = True
+        area = self.area(2)
+        c = self.circle
+        if area is None or permille < 0:
+            self._shape(c, True)
+            return
+        x0, y0, x1, y1, _ = area
+        if not self.color:
+            size = max(1, (y1 - y0) * permille // 1000)
+            if c.height != size or c.hidden:
+                c.y, c.height = y1 - size, size
+                self._shape(c, False)
+                self.dirty = True
+            return
+        top = min(x1 - x0, y1 - y0) // 2 - 2
+        r = top * 3 // 5 + top * 2 * permille // 5000  # 60 % when out, all of it when in
+        r -= r % 4  # coarse steps: a few redraws a second at most
+        if c.radius != r or c.hidden:
+            c.radius = r
+            c.x = (x0 + x1) // 2
+            c.y = (y0 + y1) // 2
+            self._shape(c, False)
+            self.dirty = True
+
+    @property
+    def inhaling(self) -> bool:
+        """The breath's direction as last drawn: rising is an in-breath."""
+        return self._inhaling
+
+    def progress(self, permille: int) -> None:
+        """A thin bar apart from the breath: how much of the hold is done."""
+        w = self.width * permille // 1000
+        b = self.bar
+        if w <= 0:
+            self._shape(b, True)
+            return
+        if b.width != w or b.hidden:
+            b.width = w
+            b.x, b.y = 0, 213 if self.color else 12
+            b.height = 4 if self.color else 1
+            self._shape(b, False)
+            self.dirty = True
+
+    def menu(self, name: str, total_s: int, note: str) -> None:
+        """The routine and its whole length, m:ss as the session counts it."""
+        span = "%d:%02d" % (total_s // 60, total_s % 60)
+        if self.color:
+            self._show(MENU, _FULL, ("stretchcue", name, span, "", "total" + note,
+                                      "A start  B next"))
+        else:
+            self._show(MENU, _FULL, (name, "total" + ("\nmuted" if note else ""), span, "",
+                                      "A start  B next", ""))
+        self.breath(-1)
 
     def session(self, title: str, detail: str, seconds: int, phase: str, hint: str,
-                cue: str = "") -> None:
-        self._show(SESSION, title, detail, "%d" % seconds, phase, hint)
-        if self.cue is not None:
-            self._set(self.cue, "\n".join(_wrap(cue, 38)))
+                cue: str = "", done: int = -1) -> None:
+        """One step: ``cue`` (getting ready, moving in) gets its own area; ``done``
+        (permille of a hold) draws the hold's progress apart from the breath."""
+        big = "%d" % seconds
+        if self.color:
+            if cue:
+                self._show(SESSION, _SPLIT, (title, detail, big, cue, phase, hint))
+            else:
+                self._show(SESSION, _FULL, (title, detail, big, "", phase, hint))
+        elif cue and len(phase) + len(big) < _MONO_COLS:
+            self._show(SESSION, _SPLIT, (title, "", "", cue, phase + " " + big, ""))
+        else:
+            self._show(SESSION, _FULL, (title, detail, big, "", phase, ""))
+        self.progress(done)
 
     def rate(self, title: str, value: int) -> None:
-        self._show(RATE, title, "How tight?", "%d/5" % value, "0 loose  5 very tight",
-                   "A +1  B ok")
-        self.breath(value * 200)
+        if self.color:
+            self._show(RATE, _FULL, (title, "How tight?", "%d/5" % value,
+                                      "", "0 loose  5 tight", "A +1  B ok"))
+        else:
+            self._show(RATE, _FULL, (title, "How\ntight?", "%d/5" % value, "",
+                                      "A +1  B ok", ""))
+        self.breath(-1)
+        self.progress(value * 200)
 
     def summary(self, held_s: int, holds: int, planned: int, aborted: bool) -> None:
-        self._show(SUMMARY, "Stopped" if aborted else "Well done",
-                   "%d of %d holds" % (holds, planned), "%d:%02d" % (held_s // 60, held_s % 60),
-                   "under stretch", "any button: menu")
-        self.breath(0)
+        span = "%d:%02d" % (held_s // 60, held_s % 60)
+        done = "%d of %d holds" % (holds, planned)
+        if self.color:
+            self._show(SUMMARY, _FULL, ("Stopped" if aborted else "Well done", done, span,
+                                         "", "under stretch", "any button: menu"))
+        else:
+            self._show(SUMMARY, _WIDE, ("Stopped" if aborted else "Well done", "", span, "",
+                                         done, ""))
+        self.breath(-1)
 
     def message(self, title: str, text: str, hint: str = "any button") -> None:
-        lines = _wrap(text, 19 if self._s == 2 else 21)
-        self._show(MESSAGE, title, "\n".join(lines[:6 if self._s == 2 else 3]), "", "", hint)
-        self.breath(0)
+        self._show(MESSAGE, _TEXT, (title, text, "", "", "", hint))
+        self.breath(-1)
 
     def pair_code(self, code: str, phone: bool, checking: bool) -> None:
         """A code as big as the countdown, read from across a desk: the laptop's
         pairing code, or the phone terminal's unlock code (a different secret)."""
         if phone:
-            self._show(MESSAGE, "Phone unlock", "type: unlock CODE", code, "",
-                       "any button: cancel")
+            texts = ("Phone unlock", "type: unlock CODE", code, "", "", "any button: cancel")
         elif checking:
-            self._show(MESSAGE, "Pairing", "checking the code", "...", "", "A: cancel")
+            texts = ("Pairing", "checking the code", "...", "", "", "A: cancel")
         else:
-            self._show(MESSAGE, "Pair laptop", "type into\nstretchcue pair" if self._s == 2
-                       else "stretchcue pair", code, "B: phone code", "A: cancel")
-        self.breath(0)
+            texts = ("Pair laptop", "stretchcue pair", code, "", "B: phone code", "A: cancel")
+        if self.color:
+            self._show(MESSAGE, _FULL, texts)
+        else:
+            hint = "A cancel  B phone" if texts[4] else texts[5]
+            self._show(MESSAGE, _WIDE, (texts[0], "", texts[2], "", hint, ""))
+        self.breath(-1)
 
     def ask_pair(self, name: str) -> None:
         """The code matched: nothing is stored until the person says yes here."""
-        self._show(MESSAGE, "Pair with", name, "?", "A yes  B no", "")
-        self.breath(0)
+        if self.color:
+            self._show(MESSAGE, _FULL, ("Pair with", name, "?", "", "A yes  B no", ""))
+        else:
+            self._show(MESSAGE, _ASK, ("Pair with", name + "?", "", "", "A yes  B no", ""))
+        self.breath(-1)
 
     def dim(self, dimmed: bool) -> None:
         if self.display is None:
@@ -161,16 +312,3 @@ class Screens:
         if self.display is not None:
             self.display.refresh()
         return True
-
-
-def _wrap(text: str, width: int) -> list:
-    out: list = []
-    line = ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            out.append(line)
-            line = word
-        else:
-            line = (line + " " + word).strip()
-    out.append(line)
-    return out

@@ -157,6 +157,9 @@ def reason(error: Any) -> str:
         return "must not be blank"
     if code == "long":
         return "is %d characters; at most %d fit on the screen" % (v[0], _TEXT_LIMITS[key])
+    if code == "rows":
+        return ("takes more than %d lines of %d characters on the smallest screen; "
+                "shorten it or use shorter words" % (v[0], v[1]))
     if code == "lines":
         return "must be one line (no line breaks or tabs)"
     if code == "sides":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from stretchcue import fit
 from stretchcue import routine as rt
 from stretchcue import routine_check as rc
 from stretchcue_host import routine_rules as rules
@@ -19,7 +20,8 @@ TEXT_HELP = {
     "format": "file format version; leave it at %d" % rt.FORMAT,
     "name": "shown on the device; required, at most %d characters" % rt.NAME_MAX,
     "title": "required, at most %d characters, different for each stretch" % rt.TITLE_MAX,
-    "cue": "optional one-line instruction, at most %d characters" % rt.CUE_MAX,
+    "cue": "optional instruction, at most %d characters in %d lines of %d" % (
+        rt.CUE_MAX, fit.CUE_ROWS, fit.COLS),
     "sides": "none, both, left or right; both runs every rep on the left, then the right",
     "breath_pacing": "pace your breathing during the hold with gentle pulses",
     "rate": "ask how tight the stretch felt (0-5) after its last rep",
@@ -125,7 +127,8 @@ def fields_markdown() -> str:
     row("title", "stretch", "(required)", f"1-{rt.TITLE_MAX} characters, unique",
         "shown on the device and in the history")
     row("cue", "stretch", '""', f"0-{rt.CUE_MAX} characters, one line",
-        "instruction shown while you move in")
+        f"instruction shown while you get ready and move in ({fit.CUE_ROWS} lines of "
+        f"{fit.COLS} on the smallest screen)")
     row("sides", "stretch, defaults", '"none"', ", ".join(rc.SIDES), TEXT_HELP["sides"])
     for key, (default, low, high, why) in rules.STRETCH_INTS.items():
         row(key, "stretch, defaults", str(default), f"{low}-{high}", why)
@@ -146,10 +149,14 @@ def limits() -> list[tuple[str, str, str]]:
     from stretchcue_host.routines import MAX_FILE_BYTES
 
     out = [("`format`", str(rt.FORMAT), "the only file format this device reads"),
-           ("`name`", f"1-{rt.NAME_MAX} characters", "shown on the device"),
+           ("`name`", f"1-{rt.NAME_MAX} characters",
+            f"one line of the smallest screen (the Feather's 128-pixel OLED: {fit.COLS} "
+            "characters of the built-in font), where the menu shows it"),
            ("`title`", f"1-{rt.TITLE_MAX} characters",
-            "shown on the device and in the history"),
-           ("`cue`", f"0-{rt.CUE_MAX} characters", "one line on the device while you move in")]
+            "one line of the smallest screen during the stretch, and in the history"),
+           ("`cue`", f"0-{rt.CUE_MAX} characters",
+            f"shown while you get ready and move in: at most {fit.CUE_ROWS} lines of "
+            f"{fit.COLS} characters on the smallest screen, wrapped at spaces")]
     for key, (_, low, high, why) in {**rules.ROUTINE_INTS, **rules.STRETCH_INTS}.items():
         out.append((f"`{key}`", f"{low}-{high}", why))
     for key in rc.GOALS:

@@ -38,9 +38,11 @@ SIDE_RIGHT = const(2)
 MAX_TOTAL_S = const(3600)
 MAX_STRETCHES = const(12)
 MAX_ROUTINE_BYTES = const(8192)
-TITLE_MAX = const(24)
+# Texts fit the smallest screen (stretchcue.fit: 21 cells of the built-in font across
+# the Feather's OLED); a cue also in fit.CUE_ROWS lines.
+TITLE_MAX = const(21)
 CUE_MAX = const(60)
-NAME_MAX = const(32)
+NAME_MAX = const(21)
 
 
 class RoutineError(ValueError):

@@ -135,6 +135,11 @@ def _stretch(raw: Any, defaults: dict, path: str, errors: list) -> rt.Stretch:
     src.update(raw)
     s.title = _text(src, "title", path, rt.TITLE_MAX, errors, True)
     s.cue = _text(src, "cue", path, rt.CUE_MAX, errors, False)
+    if s.cue:
+        from stretchcue.fit import COLS, CUE_ROWS, wrap
+
+        if len(wrap(s.cue, COLS)) > CUE_ROWS:
+            errors.append((path + "cue", "rows", CUE_ROWS, COLS))
     sides = src.get("sides", "none")
     if sides not in SIDES:
         errors.append((path + "sides", "sides", sides))

@@ -43,8 +43,8 @@ from stretchcue_host.sim.runner import parse_buttons
 
 SESSION_SCRIPT = "A@1s,A@30s,A@45s,B@60s,B_long@210s,A@425s,B@427s"
 MENU_HINT = "A start  B next"
-SUMMARY = "under stretch"
-BUSY = ("A pause", "A resume")
+SUMMARY = "Well done"  # the summary's title (or "Stopped")
+BUSY = ("Get ready", "Breathe", "Hold", "Release", "Rest", "Switch side", "PAUSED")  # phases
 ATT_MTU = {"clue": 247, "cpb": 23, "feather": 185}
 DISPLAY = {"clue": [240, 240]}  # board.DISPLAY; the others build theirs
 I2C_OTHERS = {"feather": [0x3C]}  # the OLED FeatherWing answers on the shared bus
@@ -202,7 +202,7 @@ async def first_boot(res: Result, vm: Vm, work: Path) -> dict:
     holds: set = set()
 
     def second_hold() -> bool:
-        if "Hold" in vm.texts:
+        if any(t.startswith("Hold") for t in vm.texts):
             holds.add(tuple(vm.texts[:2]))
         return len(holds) >= 2
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from stretchcue import routine as rt
 from stretchcue import routine_check as rc
 from stretchcue import timeline as tl
 from stretchcue_host import routine_rules as rules
@@ -51,7 +52,7 @@ def test_new_to_stdout_and_refuses_to_overwrite(cli, tmp_path):
 
 def test_new_rejects_bad_name_and_bad_source(cli):
     res = cli("new", "n" * 40, "--out", "-")
-    assert res.exit_code == 2 and "1 to 32 characters" in res.output
+    assert res.exit_code == 2 and "1 to %d characters" % rt.NAME_MAX in res.output
     bad = Path(__file__).parent / "bad_routines" / "01-hold-too-long.toml"
     res = cli("new", "Y", "--from", str(bad), "--out", "-")
     assert res.exit_code == 2 and "hold_s" in res.output
