@@ -8,7 +8,7 @@ export SDL_VIDEODRIVER ?= dummy
 export SDL_AUDIODRIVER ?= dummy
 export PYGAME_HIDE_SUPPORT_PROMPT := 1
 
-.PHONY: setup setup-python demo test lint mpy micropython typecheck pytest boardimage bench clean
+.PHONY: setup setup-python demo test lint mpy micropython typecheck pytest boardimage bench screens clean
 
 # `demo` needs only the Python venv; `test` needs Node too (MicroPython under Node).
 setup: setup-python $(NODE_DIR)/node_modules/.installed
@@ -47,6 +47,10 @@ pytest:
 # The firmware booted from its CIRCUITPY layout on CircuitPython's own VM and on MicroPython.
 boardimage:
 	$(PY) tests/boardimage/run.py
+
+# One PNG of every distinct screen per board, drawn by the firmware's own screens.py.
+screens: setup-python
+	$(PY) -m stretchcue_host.gallery docs/screens
 
 bench: setup
 	$(PY) bench/heap_micropython.py
