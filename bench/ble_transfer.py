@@ -30,7 +30,7 @@ sys.path[:0] = [str(ROOT / "tests" / "core"), str(ROOT / "firmware")]
 from payloads import big_routine, fill_log  # noqa: E402
 from proto_api import MemoryDevice, urandom  # noqa: E402
 
-from stretchcue.protocol import device as device_mod  # noqa: E402
+from stretchcue.protocol import device_ops as device_mod  # noqa: E402
 from stretchcue.protocol import transfer  # noqa: E402
 from stretchcue.protocol.device import DeviceProtocol  # noqa: E402
 from stretchcue_host.client import DeviceClient  # noqa: E402

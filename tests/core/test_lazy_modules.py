@@ -148,10 +148,12 @@ def _fresh(names):
 
 
 def test_pairing_the_session_and_an_upload_each_load_their_code_only_while_used():
-    """A board pairing never holds the session's code (auth, aes) nor the upload's
-    (transfer); one serving a paired host never holds pairing's (device_pair, pake)."""
+    """A board pairing never holds the session's code (auth, aes, the sealed requests'
+    handlers) nor the upload's (transfer); one serving a paired host never holds
+    pairing's (device_pair, pake)."""
     pair, auth_, aes_, put = ("stretchcue.protocol.device_pair", "stretchcue.protocol.auth",
                               "stretchcue.protocol.aes", "stretchcue.protocol.transfer")
+    ops = "stretchcue.protocol.device_ops"
 
     def body():
         from stretchcue.protocol import pairing
@@ -174,7 +176,7 @@ def test_pairing_the_session_and_an_upload_each_load_their_code_only_while_used(
         stretchcue.drop(PAKE)
         sp = host_pake.Spake2(b"H", "123456", urandom(32))
         r = host.one(m.PAIR_START, host.host_id + sp.share())
-        assert r.ftype == m.PAIR_REPLY and not any(_loaded(n) for n in (auth_, aes_, put))
+        assert r.ftype == m.PAIR_REPLY and not any(_loaded(n) for n in (auth_, aes_, put, ops))
         n = host_pake.SIZE
         mine = sp.finish(r.payload[:n], host.host_id, r.payload[n + 32:])
         assert host.call(m.PAIR_CONFIRM, mine) == [] and _loaded(pair)  # asking the person
@@ -186,7 +188,7 @@ def test_pairing_the_session_and_an_upload_each_load_their_code_only_while_used(
         assert host.auth().ftype == m.OK and _loaded(auth_) and not _loaded(put)
         data = samples.to_json(samples.lower_back())
         r = host.one(m.PUT_BEGIN, struct.pack("<II", len(data), crc32(data)) + b"r")
-        assert r.ftype == m.PUT_ACK and _loaded(put) and dev.resumable
+        assert r.ftype == m.PUT_ACK and _loaded(put) and _loaded(ops) and dev.resumable
         host.call(m.PUT_DATA, struct.pack("<I", 0) + data[:300])
         assert _loaded(put)
         for off in range(300, len(data), 480):
@@ -194,7 +196,7 @@ def test_pairing_the_session_and_an_upload_each_load_their_code_only_while_used(
         assert host.one(m.PUT_COMMIT).ftype == m.OK
         assert not _loaded(put) and not dev.resumable and dev.api.routines["r"] == data
 
-    restore = _fresh((pair, PAKE, auth_, aes_, put))
+    restore = _fresh((pair, PAKE, auth_, aes_, put, ops))
     try:
         _dropping(body)
     finally:
@@ -202,12 +204,13 @@ def test_pairing_the_session_and_an_upload_each_load_their_code_only_while_used(
 
 
 def test_the_constants_copied_to_spare_imports_agree_with_their_modules():
-    from stretchcue.protocol import auth, device_pair, pairing, pake, text, transfer
+    from stretchcue.protocol import auth, device_ops, device_pair, pairing, pake, text, transfer
 
     if not hasattr(device, "_ID"):
         return  # MicroPython folds private const() names away: nothing left to compare
     assert (device._ID, device._NONCE) == (auth.ID_BYTES, auth.NONCE)
-    assert (device._WINDOW, device._CHUNK, device._LOG_FRAME, device._LOG_WINDOW) == (
+    assert (device_ops._WINDOW, device_ops._CHUNK, device_ops._LOG_FRAME,
+            device_ops._LOG_WINDOW) == (
         transfer.WINDOW, transfer.CHUNK, transfer.LOG_FRAME, transfer.LOG_WINDOW)
     assert device._LAPTOP == device_pair._LAPTOP == pairing.LAPTOP
     assert (device_pair._YES, text._PHONE) == (pairing.YES, pairing.PHONE)

@@ -35,12 +35,7 @@ pairing's.  Text mode (``text``) is imported for each line typed.
 
 from __future__ import annotations
 
-import struct
-from binascii import crc32
-
 from stretchcue import drop
-from stretchcue import routine as rt
-from stretchcue import sessionlog as sl
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
 
@@ -58,13 +53,8 @@ except ImportError:
 # (tests/core/test_lazy_modules.py checks they agree).
 _ID = const(16)  # auth.ID_BYTES
 _NONCE = const(16)  # auth.NONCE
-_WINDOW = const(9)  # transfer.WINDOW
-_CHUNK = const(480)  # transfer.CHUNK
-_LOG_FRAME = const(492)  # transfer.LOG_FRAME
-_LOG_WINDOW = const(32)  # transfer.LOG_WINDOW
 _LAPTOP = const(1)  # pairing.LAPTOP
 _PAIRING = "stretchcue.protocol.device_pair"
-_TRANSFER = "stretchcue.protocol.transfer"
 _OPEN = (m.HELLO, m.STATUS, m.PAIR_START, m.PAIR_CONFIRM, m.AUTH_BEGIN, m.AUTH_PROVE)
 _RESTART = (m.AUTH_BEGIN, m.PAIR_START)  # how every connection of the tool begins
 _BUSY_REFUSED = (m.PUT_BEGIN, m.PUT_COMMIT, m.ROUTINE_SELECT, m.ROUTINE_DELETE)
@@ -207,28 +197,11 @@ class DeviceProtocol:
         """The next frame of a log window being answered, read from flash and sealed only
         now (then its LOG_END); [] when none is.  The link asks as it has room, so a
         window (up to 32 frames of 512 bytes) is never held whole."""
-        w = self._log
-        s = self.session
-        if w is None or s is None:
-            self._log = None
+        if self._log is None:
             return []
-        req, left, last, count, more, answers = w
-        if left and more:
-            chunks, more = self.api.log_after(last, _LOG_FRAME, _LOG_FRAME)
-            if chunks:
-                out = []
-                for chunk in chunks:
-                    off = 0
-                    while off < len(chunk):  # its records: header (type, length, seq), payload, CRC
-                        last = struct.unpack_from("<I", chunk, off + 4)[0]
-                        off += sl.HEADER + (chunk[off + 2] | chunk[off + 3] << 8) + 4
-                        count += 1
-                    out.append(s.seal(m.LOG_DATA, req, chunk, answers))
-                w[1:5] = [left - 1, last, count, more]
-                return out
-        self._log = None
-        return [s.seal(m.LOG_END, req, struct.pack("<IHB", last, count, 1 if more else 0),
-                       answers)]
+        from stretchcue.protocol import device_ops
+
+        return device_ops.more(self)
 
     def _reply(self, out: list, ftype: int, req: int, payload: Any = b"") -> None:
         s = self.session
@@ -304,83 +277,12 @@ class DeviceProtocol:
             self._auth_begin(req, p, out)
         elif t == m.AUTH_PROVE:
             self._auth_prove(req, p, out)
-        elif t == m.SET_CLOCK:
-            api.set_clock(m.unpack("<I", p)[0])
-            self._reply(out, m.OK, req)
-        elif t == m.ROUTINE_LIST:
-            self._reply(out, m.ROUTINES, req, m.dump(api.list_routines()))
-        elif t == m.ROUTINE_SELECT or t == m.ROUTINE_DELETE:
-            name = m.check_name(p)
-            done = api.select(name) if t == m.ROUTINE_SELECT else api.delete(name)
-            if not done:
-                raise m.ProtocolError(m.UNKNOWN_ROUTINE, "no routine named '%s'" % name)
-            self._reply(out, m.OK, req)
-        elif t == m.PUT_BEGIN:
-            size, crc = m.unpack("<II", p)
-            name = m.check_name(p[8:])
-            if self._put is None:
-                from stretchcue.protocol.transfer import PutReceiver
+        elif self.session is not None:
+            from stretchcue.protocol import device_ops
 
-                self._put = PutReceiver()
-            try:
-                offset = self._put.begin(name, size, crc)
-            finally:
-                self._put_done()
-            self._reply(out, m.PUT_ACK, req, struct.pack("<IHH", offset, _WINDOW, _CHUNK))
-        elif t == m.PUT_DATA:
-            (offset,) = m.unpack("<I", p)
-            if self._put is None:
-                raise m.ProtocolError(m.NO_TRANSFER, "no routine upload in progress")
-            if self._put.data(offset, p[4:]):
-                self._reply(out, m.PUT_ACK, req, struct.pack("<IHH", self._put.acked(), _WINDOW,
-                                                             _CHUNK))
-        elif t == m.PUT_COMMIT:
-            self._commit(req, out)
-        elif t == m.LOG_READ:
-            cursor, window = m.unpack("<IB", p)
-            if not 1 <= window <= _LOG_WINDOW:
-                raise m.ProtocolError(m.BAD_REQUEST, "LOG_READ window of %d frames; 1-%d"
-                                      % (window, _LOG_WINDOW))
-            # During a session one frame per request: each costs the board a signature,
-            # and a whole window in one pass would hold up the next cue.
-            self._log = [req, 1 if api.busy else window, cursor, 0, True, self.session.seen]
-        elif t == m.LOG_ACK:
-            api.ack(m.unpack("<I", p)[0])
-            self._reply(out, m.OK, req)
-        elif t == m.FORGET:
-            api.key_put(self._host_id, None)
-            self._reply(out, m.OK, req)
-            self.session = None
+            device_ops.dispatch(self, t, req, p, out)
         else:
             raise m.ProtocolError(m.UNKNOWN_TYPE, "unknown request type 0x%02x" % t)
-
-    def _put_done(self) -> None:
-        """Forget the upload receiver once it holds no upload (refused, or finished)."""
-        if self._put is not None and not self._put.active:
-            self._put = None
-            drop(_TRANSFER)
-
-    def _commit(self, req: int, out: list) -> None:
-        put = self._put
-        if put is None:
-            raise m.ProtocolError(m.NO_TRANSFER, "no routine upload in progress")
-        name = put.name
-        try:
-            data = put.finish()
-        finally:
-            self._put_done()
-        try:
-            rt.loads(data)
-        except rt.RoutineError as e:
-            raise m.ProtocolError(m.BAD_ROUTINE, "routine '%s' is not valid" % name,
-                                  e.errors) from None
-        try:
-            self.api.put_routine(name, data)
-        except OSError as e:
-            code = m.NO_SPACE if e.args and e.args[0] == 28 else m.INTERNAL
-            raise m.ProtocolError(code, "could not store the routine: %s" % e) from None
-        self._reply(out, m.OK, req, m.dump({"name": name, "size": len(data),
-                                            "crc": crc32(data) & 0xFFFFFFFF}))
 
     def _auth_begin(self, req: int, p: bytes, out: list) -> None:
         if len(p) != _ID + _NONCE:
