@@ -66,7 +66,7 @@ def test_pair_push_run_pull_over_usb(device, cli, tmp_path):
     stranger = tmp_path / "stranger"
     KeyStore(stranger / "keys.json").put(info["id"], os.urandom(32))
     res = cli("routines", home=stranger)
-    assert res.exit_code == 1 and "not paired with the device" in res.output
+    assert res.exit_code == 1 and "the device does not know this laptop" in res.output
 
     pushed = cli("push", "desk-break")
     assert pushed.exit_code == 0, pushed.output

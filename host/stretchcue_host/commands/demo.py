@@ -92,7 +92,8 @@ def demo(out: str, board: str) -> None:
         console.print(f"{kept} distinct screens saved in {screens}")
     console.print(f"[bold green]done[/] in {time.monotonic() - started:.0f} s. Everything "
                   f"is in {out_dir}; the session is in the demo's own history:")
-    console.print(f"  STRETCHCUE_HOME={shlex.quote(str(home))} stretchcue history")
+    # Plain echo: a line to copy, never wrapped to the terminal's width.
+    click.echo(f"  STRETCHCUE_HOME={shlex.quote(str(home))} stretchcue history")
 
 
 def _curate(trace, dest) -> int:
