@@ -25,7 +25,7 @@ BOARDS = ("clue", "cpb", "feather")
 DATA_DIR = "stretchcue-data"  # firmware/store.py DATA_ROOT; never an importable name
 MANIFEST = DATA_DIR + "/installed.json"
 ENTRY_POINTS = ("code.py", "boot.py")
-PROTECTED = ("log.bin", "ack.txt", "selected.txt", "keys", "settings.toml")
+PROTECTED = ("log.bin", "ack.txt", "seq.txt", "selected.txt", "keys", "settings.toml")
 CIRCUP_TIMEOUT_S = 300
 
 
