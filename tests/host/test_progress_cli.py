@@ -9,7 +9,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from proto_api import MemoryDevice, urandom
 
 from stretchcue import sessionlog as sl
@@ -18,6 +17,8 @@ from stretchcue_host.history import History
 from stretchcue_host.routines import load
 from stretchcue_host.synth import routine_crc
 from stretchcue_host.transport.loopback import LoopbackTransport
+
+ROOT = Path(__file__).resolve().parents[2]
 
 STARTER = ROOT / "routines" / "lower-back-starter.toml"
 

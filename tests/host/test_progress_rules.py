@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from stretchcue import routine as rt
 from stretchcue_host import progression as pg
 from stretchcue_host.routines import load
+
+ROOT = Path(__file__).resolve().parents[2]
 
 TODAY = dt.date(2025, 3, 31)
 BOTH = (1, 2)
