@@ -210,10 +210,10 @@ def test_goal_errors_name_the_field_and_line(cli, tmp_path):
                  '[[stretches]]\ntitle = "a"\ngoal_hold = 40\n')
     res = cli("validate", str(f))
     assert res.exit_code == 2
-    assert "g.toml:7: stretches[0].goal_hold: unknown field (did you mean 'goal_hold_s'?)" \
+    assert "g.toml:7: stretch 1 (a) goal_hold: unknown field (did you mean 'goal_hold_s'?)" \
         in res.output
-    assert "stretches[0].goal_reps: must be a whole number of seconds or a count" in res.output
-    assert "stretches[0].goal_hold_s: must be between 5 and 120, got 200" in res.output
+    assert "stretch 1 (a) goal_reps: must be a whole number of seconds or a count" in res.output
+    assert "stretch 1 (a) goal_hold_s: must be between 5 and 120, got 200" in res.output
 
 
 def test_docs_list_the_goal_limits_the_code_applies():
