@@ -17,6 +17,7 @@ from screens import MENU, MESSAGE, RATE, SESSION, SUMMARY, Screens
 from store import Store, StoreError
 
 from stretchcue import drop, resume
+from stretchcue import remind as rm
 from stretchcue import routine as rt
 from stretchcue import sessionlog as sl
 from stretchcue import timeline as tl
@@ -97,6 +98,8 @@ class App:
         self._forget = False
         self.requests: list = []  # "start" / "stop" from text mode, run by the loop
         self.unsaved = ""  # why this session's log could not be written, for its summary
+        self.reminder: Any = None  # stretchcue.remind's [at_min, days, offset_min, fired_day]
+        self._reminding = False  # the reminder's message is on the screen
 
     @property
     def busy(self) -> bool:
@@ -151,6 +154,7 @@ class App:
             self.store.open()
         except StoreError as e:
             why = e.reason
+        self.reminder = rm.parse(self.store.remind())
         self.reload_routines()
         for part in [why, self.store.notes()] + self.hw.notes:
             if part:
@@ -163,6 +167,39 @@ class App:
         elif self.note:
             self._message("Note", self.note)
 
+    # -- the daily reminder ---------------------------------------------------
+
+    def set_remind(self, r: Any) -> None:
+        """A new reminder (None: off) from the laptop; the day it last fired is kept, so
+        changing it never buzzes twice in a day.  Written only when it changed."""
+        old = self.reminder
+        if r is not None and old is not None:
+            r[3] = old[3]
+        if r != old:
+            self.reminder = r
+            self._safe(self.store.set_remind, rm.dump(r) if r is not None else "")
+
+    def _fired(self, day: int) -> None:
+        r = self.reminder
+        if r is not None and day >= 0 and r[3] != day:
+            r[3] = day
+            self._safe(self.store.set_remind, rm.dump(r))
+
+    def _check_remind(self, now_ms: int) -> None:
+        """On the menu: buzz the reminder's own cue and offer the routine, once a day."""
+        day = rm.due(self.reminder, int(time.time()))
+        if day < 0:
+            return
+        self._fired(day)
+        _session_modules(True)
+        self.player = cues.Player()
+        self.player.play(cues.REMIND, now_ms)
+        self._reminding = True
+        total_s = tl.total_ms(self.routine) // 1000
+        self.screens.message("Time to stretch", "%s, %d:%02d" % (
+            self.routine.name, total_s // 60, total_s % 60), "A start  B later")
+        self.mode = MESSAGE
+
     def _start(self, now_ms: int, index: int = 0) -> None:
         _session_modules(True)
         self.player = cues.Player()
@@ -171,6 +208,9 @@ class App:
         self.unsaved = ""
         if index == 0:
             epoch = int(time.time())
+            if self.reminder is not None:  # stretched today: no reminder later today
+                r = self.reminder
+                self._fired((epoch + r[2] * 60) // rm.DAY_S if epoch >= rm.CLOCK_SET_S else -1)
             self._log(sl.START, epoch if epoch > 1_600_000_000 else 0, self.engine.plan_ms,
                       self.routine_crc, len(self.routine.stretches), self.routine.name)
         self._events(self.engine.start(now_ms, index, 0), now_ms)
@@ -262,6 +302,8 @@ class App:
                 self._show_window(now_ms)
             while self.requests:
                 self._remote(self.requests.pop(0), now_ms)
+        if self.mode == MENU and self.window is None:
+            self._check_remind(now_ms)
         self._drive_outputs(now_ms)
         self._draw(now_ms)
         self.screens.refresh()
@@ -293,6 +335,13 @@ class App:
                 self._message("Forget computers?", "A: forget every paired computer; "
                               "B: keep them")
         elif mode in (MESSAGE, SUMMARY):
+            if self._reminding:
+                self._reminding = False
+                if g == "A":
+                    self._start(now_ms)
+                    return
+                self.player = None
+                _session_modules(False)
             if self._forget and g == "A":
                 self._forget = False
                 try:

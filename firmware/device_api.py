@@ -118,6 +118,10 @@ class DeviceApi:
 
         rtc.RTC().datetime = time.localtime(epoch_s)
 
+    def set_remind(self, at_min: int, days: int, offset_min: int) -> None:
+        """The daily reminder from the laptop's settings (at_min 0xFFFF: none)."""
+        self.app.set_remind(None if at_min == 0xFFFF else [at_min, days, offset_min, -1])
+
     def key_get(self, host_id: bytes) -> bytes | None:
         """The keyring is loaded for each call and gone after it (as for ``key_put``): a
         key is needed once a connection, and a pull's heap peak should not carry it."""

@@ -209,6 +209,14 @@ class Store:
     def select(self, name: str) -> None:
         self._replace(self.root + "/selected.txt", (name.encode(),))
 
+    def remind(self) -> str:
+        """remind.txt: the daily reminder as ``stretchcue.remind`` reads it ('' if none)."""
+        path = self.root + "/remind.txt"
+        return (self._guard(path, self._load, path, _NAME) or b"").decode()
+
+    def set_remind(self, text: str) -> None:
+        self._replace(self.root + "/remind.txt", (text.encode(),))
+
     # -- the log --------------------------------------------------------------
 
     def append(self, rtype: int, *values: Any) -> int:

@@ -56,7 +56,7 @@ def run(s: Any) -> None:
         if name.endswith(".json.tmp"):
             tmp = d + "/" + name
             s._guard(tmp, _finish_replace, s, tmp)
-    for name in ("/ack.txt", "/seq.txt", "/selected.txt", "/log.bin"):
+    for name in ("/ack.txt", "/seq.txt", "/selected.txt", "/remind.txt", "/log.bin"):
         path = s.root + name
         s._guard(path + ".tmp", _recover, path)
     s.acked = s._guard(s.root + "/ack.txt", _u32, s, "/ack.txt") or 0

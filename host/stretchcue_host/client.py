@@ -278,8 +278,21 @@ class DeviceClient:
 
     # -- authenticated ----------------------------------------------------------------
 
-    async def set_time(self, epoch_s: int | None = None) -> None:
-        await self.request(m.SET_CLOCK, struct.pack("<I", int(epoch_s or time.time())))
+    async def set_time(self, epoch_s: int | None = None,
+                       remind: tuple[int, int] | None = None,
+                       utc_offset_min: int | None = None) -> None:
+        """Set the device's clock (UTC); with ``remind`` = (minute of the day, weekday mask
+        with bit 0 Monday; minute 0xFFFF: none) also its daily reminder, in the local time
+        of ``utc_offset_min`` (default: this laptop's)."""
+        payload = struct.pack("<I", int(epoch_s or time.time()))
+        if remind is not None:
+            if utc_offset_min is None:
+                import datetime as dt
+
+                off = dt.datetime.now().astimezone().utcoffset()
+                utc_offset_min = int(off.total_seconds() // 60) if off else 0
+            payload += struct.pack("<hHB", utc_offset_min, remind[0], remind[1])
+        await self.request(m.SET_CLOCK, payload)
 
     async def routines(self) -> list:
         return m.load((await self.request(m.ROUTINE_LIST, expect=m.ROUTINES)).payload)

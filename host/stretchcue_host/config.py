@@ -22,7 +22,55 @@ KEYS: dict[str, tuple[type, object, str]] = {
     "device": (str, "", "default device name or address (empty: ask or scan)"),
     "transport": (str, "auto", "how to reach the device: " + TRANSPORT_HELP),
     "weekly_goal": (int, 5, "sessions per week you aim for (1-21)"),
+    "remind": (str, "", "daily reminder on the device, HH:MM [DAYS], or off (empty: "
+                        "leave the device's as it is); sent with the clock"),
 }
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+OFF = 0xFFFF  # the protocol's reminder minute for none
+
+
+def parse_days(text: str) -> int:
+    """``mon-fri``, ``sat,sun``, ``fri-mon``, ``daily``, ``weekdays``, ``weekends`` as a bit
+    mask with bit 0 Monday (the device's); raises ConfigError naming what is wrong."""
+    words = {"daily": "mon-sun", "everyday": "mon-sun", "all": "mon-sun",
+             "weekdays": "mon-fri", "weekends": "sat-sun"}
+    text = words.get(text.strip().lower().replace(" ", ""), text.strip().lower())
+    mask = 0
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        ends = [p.strip()[:3] for p in part.split("-")]
+        if len(ends) > 2 or any(e not in DAY_NAMES for e in ends):
+            raise ConfigError(f"days must be names like mon, tue ... sun, ranges like mon-fri, "
+                              f"or daily, weekdays, weekends; not {part!r}")
+        a, b = DAY_NAMES.index(ends[0]), DAY_NAMES.index(ends[-1])
+        for i in range(7):
+            if (i - a) % 7 <= (b - a) % 7:
+                mask |= 1 << i
+    if not mask:
+        raise ConfigError("days: name at least one day, e.g. mon-fri")
+    return mask
+
+
+def parse_remind(text: str) -> tuple[int, int] | None:
+    """``"07:30 mon-fri"`` -> (minute of the day, weekday mask); ``"off"`` -> None."""
+    parts = text.strip().split(None, 1)
+    if not parts or parts[0].lower() == "off":
+        if len(parts) > 1:
+            raise ConfigError("remind off takes no days")
+        return None
+    hh, sep, mm = parts[0].partition(":")
+    if not (sep and hh.isdigit() and mm.isdigit() and len(mm) == 2 and int(hh) < 24
+            and int(mm) < 60):
+        raise ConfigError(f"remind must be a time HH:MM (24-hour, e.g. 07:30) or off, "
+                          f"not {parts[0]!r}")
+    days = parse_days(parts[1]) if len(parts) > 1 else 0x7F
+    return int(hh) * 60 + int(mm), days
+
+
+def describe_days(mask: int) -> str:
+    if mask == 0x7F:
+        return "every day"
+    return ", ".join(d for i, d in enumerate(DAY_NAMES) if mask >> i & 1)
 
 
 class ConfigError(ValueError):
@@ -52,6 +100,13 @@ def check(key: str, value: object) -> object:
         raise ConfigError(f"transport must be one of {TRANSPORT_HELP}, got {value!r}")
     if "\n" in value:
         raise ConfigError(f"{key} must be one line")
+    if key == "remind" and value:
+        r = parse_remind(value)
+        if r is None:
+            return "off"
+        return f"{r[0] // 60:02d}:{r[0] % 60:02d}" + (
+            "" if r[1] == 0x7F else " " + ",".join(
+                d for i, d in enumerate(DAY_NAMES) if r[1] >> i & 1))
     return value
 
 

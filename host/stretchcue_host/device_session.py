@@ -47,7 +47,7 @@ async def connected(transport: str, device: str, authenticate: bool = True,
         await client.info()
         if authenticate:
             await client.authenticate()
-            await client.set_time()
+            await client.set_time(remind=_remind())
         yield client
     except ConnectionLost:
         explain = getattr(client.transport, "lost_message", None)
@@ -57,6 +57,18 @@ async def connected(transport: str, device: str, authenticate: bool = True,
     finally:
         with contextlib.suppress(Exception):
             await client.close()
+
+
+def _remind() -> tuple[int, int] | None:
+    """The reminder setting as SET_CLOCK carries it; None: not set here, leave the device's."""
+    from stretchcue_host import config as cfg
+    from stretchcue_host.commands.common import settings
+
+    text = settings().get("remind", "")
+    if not text:
+        return None
+    r = cfg.parse_remind(text)
+    return (cfg.OFF, 0) if r is None else r
 
 
 def run(coro_fn: Callable[[], Awaitable[T]]) -> T:

@@ -23,4 +23,5 @@ ERROR_NAMES = ("", "BAD_REQUEST", "BAD_VERSION", "UNKNOWN_TYPE", "NOT_PAIRED", "
                "PAIR_FAILED", "NO_TRANSFER", "TOO_LARGE", "INTERNAL", "PAIR_DECLINED")
 
 CUE_NAMES = ("inhale", "exhale", "hold start", "hold end", "last 3 s", "rest", "switch side",
-             "stretch start", "stretch done", "rate", "session done", "paused", "ack", "limit")
+             "stretch start", "stretch done", "rate", "session done", "paused", "ack", "limit",
+             "remind")

@@ -38,7 +38,8 @@ SESSION_DONE = const(10)
 PAUSED = const(11)
 ACK = const(12)
 LIMIT = const(13)
-COUNT = const(14)
+REMIND = const(14)  # the daily reminder, on the menu: never from the engine
+COUNT = const(15)
 
 MIN_LEVEL = const(55)
 
@@ -75,6 +76,9 @@ HAPTIC = (
     # limit: the press was refused, 5 pulses of 120 ms, gaps 150
     b"\x64\x64\x0c\x00\x00\x0f\x64\x64\x0c\x00\x00\x0f\x64\x64\x0c\x00\x00\x0f\x64\x64\x0c"
     b"\x00\x00\x0f\x64\x64\x0c",
+    # remind: 3 pulses of 250 ms, gaps 150, a pause of 600, 3 more: the only 6-pulse cue
+    b"\x64\x64\x19\x00\x00\x0f\x64\x64\x19\x00\x00\x0f\x64\x64\x19\x00\x00\x3c"
+    b"\x64\x64\x19\x00\x00\x0f\x64\x64\x19\x00\x00\x0f\x64\x64\x19",
 )
 
 # Tones backing the haptics, per cue: (frequency Hz as u16 big-endian, tens of ms) per
@@ -108,10 +112,13 @@ TONE = (
     b"\x03\x70\x08",
     # 220 120, rest 150, 220 120
     b"\x00\xdc\x0c\x00\x00\x0f\x00\xdc\x0c",
+    # 784 250, rest 150, 988 250, rest 150, 1175 250, rest 600, the same again
+    b"\x03\x10\x19\x00\x00\x0f\x03\xdc\x19\x00\x00\x0f\x04\x97\x19\x00\x00\x3c"
+    b"\x03\x10\x19\x00\x00\x0f\x03\xdc\x19\x00\x00\x0f\x04\x97\x19",
 )
 
 # Higher wins when two cues are due together or one interrupts another.
-PRIORITY = b"\x03\x03\x05\x05\x02\x04\x06\x06\x05\x06\x09\x08\x07\x07"
+PRIORITY = b"\x03\x03\x05\x05\x02\x04\x06\x06\x05\x06\x09\x08\x07\x07\x06"
 
 # The cue for each engine event code (0xFF: none); engine.SECOND is decided below.
 _BY_EVENT = (b"\xff\xff"  # -, PHASE

@@ -74,6 +74,9 @@ class MemoryDevice:
     def set_clock(self, epoch_s):
         self.clock = epoch_s
 
+    def set_remind(self, at_min, days, offset_min):
+        self.remind = (at_min, days, offset_min)
+
     def key_get(self, host_id):
         return self.keys.get(bytes(host_id))
 

@@ -203,6 +203,18 @@ def test_set_clock():
     api, dev, host = paired()
     assert host.one(m.SET_CLOCK, struct.pack("<I", 1700000123)).ftype == m.OK
     assert api.clock == 1700000123
+    assert getattr(api, "remind", None) is None  # a bare clock leaves the reminder alone
+
+
+def test_set_clock_carries_the_reminder():
+    api, dev, host = paired()
+    rem = struct.pack("<IhHB", 1700000123, 60, 450, 0x1F)
+    assert host.one(m.SET_CLOCK, rem).ftype == m.OK
+    assert api.clock == 1700000123 and api.remind == (450, 0x1F, 60)
+    off = struct.pack("<IhHB", 1700000124, -300, 0xFFFF, 0)
+    assert host.one(m.SET_CLOCK, off).ftype == m.OK and api.remind == (0xFFFF, 0, -300)
+    bad = struct.pack("<IhHB", 1700000125, 0, 1440, 0x1F)
+    assert host.one(m.SET_CLOCK, bad).ftype == m.ERROR
 
 
 def test_info_works_without_auth_and_reports_state():

@@ -231,3 +231,15 @@ def test_pull_never_steps_over_a_lost_frame(tmp_path):
     dev.more = more
     recs = asyncio.run(client.pull(0))
     assert lost and [r.seq for r in recs] == list(range(1, 201))
+
+
+def test_the_reminder_goes_with_the_clock(tmp_path):
+    api, dev, link, client = _setup(tmp_path)
+
+    async def go():
+        await client.set_time(1700000000, remind=(450, 0x1F), utc_offset_min=-300)
+        assert api.clock == 1700000000 and api.remind == (450, 0x1F, -300)
+        await client.set_time(1700000001, remind=(0xFFFF, 0), utc_offset_min=60)
+        assert api.remind == (0xFFFF, 0, 60)
+
+    asyncio.run(go())

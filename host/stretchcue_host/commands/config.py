@@ -12,11 +12,15 @@ from stretchcue_host.commands.common import EXIT_BAD_INPUT, fail
 @click.argument("value", required=False)
 @click.option("--path", "show_path", is_flag=True, help="Print the config file's path.")
 @click.option("--json", "as_json", is_flag=True, help="Print settings as JSON.")
-def config(key: str | None, value: str | None, show_path: bool, as_json: bool) -> None:
+@click.option("--days", help="With remind: the days, e.g. mon-fri, sat,sun, daily, weekdays.")
+def config(key: str | None, value: str | None, show_path: bool, as_json: bool,
+           days: str | None) -> None:
     """Show all settings, show KEY, or set KEY to VALUE.
 
     Keys: device (default device), transport (auto, ble, usb[:PORT], sim or
-    bumble:SPEC), weekly_goal (sessions per week, 1-21, used by stats). Exits 2
+    bumble:SPEC), weekly_goal (sessions per week, 1-21, used by stats), remind
+    (a daily reminder the device buzzes and shows: HH:MM with --days, or off;
+    sent to the device with its clock whenever a command connects). Exits 2
     on an unknown key or a bad value.
 
     \b
@@ -24,6 +28,8 @@ def config(key: str | None, value: str | None, show_path: bool, as_json: bool) -
       stretchcue config
       stretchcue config weekly_goal 4
       stretchcue config transport usb
+      stretchcue config remind 07:30 --days mon-fri
+      stretchcue config remind off
       stretchcue --home /tmp/sc config --path
     """
     import json
@@ -38,6 +44,11 @@ def config(key: str | None, value: str | None, show_path: bool, as_json: bool) -
         return
     if key is not None and key not in cfg.KEYS:
         fail(f"unknown key {key!r}; known keys: {', '.join(cfg.KEYS)}", EXIT_BAD_INPUT)
+    if days is not None:
+        if key != "remind" or value is None or value.strip().lower() == "off":
+            fail("--days goes with a reminder time: stretchcue config remind 07:30 "
+                 "--days mon-fri", EXIT_BAD_INPUT)
+        value = f"{value} {days}"
     if value is not None:
         try:
             values = cfg.set_value(path, key, value)
@@ -45,6 +56,9 @@ def config(key: str | None, value: str | None, show_path: bool, as_json: bool) -
             fail(str(e), EXIT_BAD_INPUT)
         click.echo(json.dumps({key: values[key]}) if wants_json(as_json)
                    else f"{key} = {values[key]!r} (saved in {path})")
+        if key == "remind" and not wants_json(as_json):
+            click.echo("the device gets it with its clock the next time a command connects "
+                       "(stretchcue set-time sends it now)")
         return
     values = settings()
     if key is not None:

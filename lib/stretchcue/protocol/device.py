@@ -15,6 +15,7 @@ through ``api``, an object the firmware (or a test) provides::
                                   asked for one LOG_DATA frame's worth at a time (``more``)
     api.ack(seq)                  the host has every record up to seq
     api.set_clock(epoch_s)
+    api.set_remind(at_min, days, offset_min)  the daily reminder (at_min 0xFFFF: off)
     api.key_get(host_id) -> bytes or None
     api.key_put(host_id, key)     key None forgets the host
     api.start(name) -> str        start a session ('' = the selected routine)

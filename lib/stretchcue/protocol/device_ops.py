@@ -40,6 +40,11 @@ def dispatch(proto: Any, t: int, req: int, p: bytes, out: list) -> None:
     api = proto.api
     if t == m.SET_CLOCK:
         api.set_clock(m.unpack("<I", p)[0])
+        if len(p) >= 9:  # the daily reminder rides with the clock
+            offset, at, days = m.unpack("<hHB", p[4:])
+            if not (-1440 < offset < 1440 and (at == 0xFFFF or (at < 1440 and 0 < days < 128))):
+                raise m.ProtocolError(m.BAD_REQUEST, "reminder out of range")
+            api.set_remind(at, days, offset)
         proto._reply(out, m.OK, req)
     elif t == m.ROUTINE_LIST:
         proto._reply(out, m.ROUTINES, req, m.dump(api.list_routines()))
