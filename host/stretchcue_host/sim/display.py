@@ -33,32 +33,54 @@ def make_display(width: int, height: int, mono: bool = False):
             self._kinds: set[tuple] = set()  # screens saved as PNG, numbers masked
             WORLD.displays.append(self)
 
+        @property
+        def brightness(self) -> float:
+            return getattr(self, "_lit", 1.0)
+
+        @brightness.setter
+        def brightness(self, value: float) -> None:
+            """The backlight (or an OLED's contrast): traced, for the power estimates."""
+            if value != getattr(self, "_lit", None):
+                WORLD.emit("backlight", level=value)
+            self._lit = value
+
         def refresh(self, *, target_frames_per_second=None, minimum_frames_per_second=0):
-            self._refresh_display()
             self.refreshes += 1
             self._snapshot()
             return True
 
         def _snapshot(self) -> None:
+            """Draw the pixels only when someone sees them: in a window, or for a PNG of
+            a new screen.  Otherwise what changed is read from the shapes and texts
+            themselves, since drawing in Python costs 30 ms a frame."""
             import pygame
 
-            surface = self._pygame_screen
-            if surface is None:
-                return
-            raw = pygame.image.tobytes(surface, "RGB")
-            digest = hashlib.sha1(raw).hexdigest()
+            window = os.environ.get("SDL_VIDEODRIVER") != "dummy"
+            if window:
+                self._refresh_display()
+                surface = self._pygame_screen
+                if surface is None:
+                    return
+                digest = hashlib.sha1(pygame.image.tobytes(surface, "RGB")).hexdigest()
+            else:
+                digest = repr(_structure(self.root_group))
             if digest == self._last:
                 return
             self._last = digest
             texts = label_texts(self.root_group)
             png = None
+            lit = None
             folder = os.environ.get("STRETCHCUE_SIM_SCREENSHOTS")
             kind = screen_kind(texts)
             if folder and kind not in self._kinds:
                 self._kinds.add(kind)
+                if not window:
+                    self._refresh_display()
+                surface = self._pygame_screen
                 png = str(Path(folder) / f"{WORLD.now_ms:09d}-{WORLD.board}.png")
                 pygame.image.save(surface, png)
-            lit = sum(1 for i in range(0, len(raw), 3 * 97) if any(raw[i:i + 3]))
+                raw = pygame.image.tobytes(surface, "RGB")
+                lit = sum(1 for i in range(0, len(raw), 3 * 97) if any(raw[i:i + 3]))
             WORLD.show(texts, png=png, lit=lit, refresh=self.refreshes)
             if WORLD.echo and texts != self._texts:
                 self._texts = texts
@@ -66,6 +88,27 @@ def make_display(width: int, height: int, mono: bool = False):
                                                                   for t in texts))
 
     return SimDisplay()
+
+
+def _structure(group, depth: int = 0) -> list:
+    """What a picture is made of, cheaply: every label's text, colour and place, every
+    shape's place, size and colour, what is hidden."""
+    out: list = []
+    for item in group:
+        hidden = getattr(item, "hidden", False)
+        if hasattr(item, "text"):
+            out.append((item.text, getattr(item, "color", None), item.scale, item.x, item.y,
+                        hidden))
+        elif hasattr(item, "__iter__") and depth < 8:
+            out.append((item.x, item.y, item.scale, hidden, _structure(item, depth + 1)))
+        else:
+            shader = getattr(item, "pixel_shader", None)
+            out.append((type(item).__name__, item.x, item.y, hidden,
+                        getattr(item, "radius", None), getattr(item, "width", None),
+                        getattr(item, "height", None),
+                        shader[0] if shader is not None and hasattr(shader, "__getitem__")
+                        else None))
+    return out
 
 
 def screen_kind(texts: list) -> tuple:
