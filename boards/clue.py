@@ -15,4 +15,4 @@ def make_hardware() -> Hardware:
     return Hardware(
         "clue", display=board.DISPLAY, width=240, height=240, color=True, keys=keys,
         key_names=("A", "B"), motor=make_motor(board.STEMMA_I2C, board.P1, notes),
-        buzzer=PwmBuzzer(board.SPEAKER), notes=notes)
+        buzzer=PwmBuzzer(board.SPEAKER), notes=notes, wake_pin=board.BUTTON_A)

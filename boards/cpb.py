@@ -39,4 +39,5 @@ def make_hardware() -> Hardware:
     return Hardware(
         "cpb", display=_gizmo_display(), width=240, height=240, color=True, keys=keys,
         key_names=("A", "B"), motor=make_motor(_haptic_bus, board.A1, notes, own_bus=True),
-        buzzer=PwmBuzzer(board.SPEAKER), pixels=pixels, mute_switch=switch, notes=notes)
+        buzzer=PwmBuzzer(board.SPEAKER), pixels=pixels, mute_switch=switch, notes=notes,
+        wake_pin=board.BUTTON_A, wake_value=True)

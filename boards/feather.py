@@ -1,5 +1,5 @@
 """Feather nRF52840 Express + 128x64 OLED FeatherWing (SH1107): buttons A/B/C,
-piezo on A0.
+piezo on A0, the battery's voltage on VOLTAGE_MONITOR.
 
 Motor: a DRV2605 on STEMMA QT / I2C (shared with the OLED) if one answers,
 else a coin motor through a transistor on D10.
@@ -10,7 +10,7 @@ import displayio
 import i2cdisplaybus
 import keypad
 from adafruit_displayio_sh1107 import SH1107
-from hardware import Hardware, PwmBuzzer, make_motor
+from hardware import Hardware, PwmBuzzer, make_battery, make_motor
 
 
 def make_hardware() -> Hardware:
@@ -31,4 +31,5 @@ def make_hardware() -> Hardware:
     return Hardware(
         "feather", display=display, width=128, height=64, color=False, keys=keys,
         key_names=("A", "B", "C"), motor=motor,
-        buzzer=PwmBuzzer(board.A0), notes=notes)
+        buzzer=PwmBuzzer(board.A0), notes=notes, wake_pin=board.D9,
+        battery=make_battery(board.VOLTAGE_MONITOR))

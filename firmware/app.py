@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from binascii import crc32
 
-from adafruit_ticks import ticks_diff, ticks_ms
+from adafruit_ticks import ticks_add, ticks_diff, ticks_ms
 from links import Links, open_links
 from screens import MENU, MESSAGE, RATE, SESSION, SUMMARY, Screens
 from store import Store, StoreError
@@ -34,6 +34,8 @@ except ImportError:
 
 _MAX_SLEEP_MS = const(500)
 _LINK_POLL_MS = const(20)  # while the host is connected, answer it promptly
+_SLOW_ADV_MS = const(60_000)  # idle this long (no session, host, pairing or press): slow radio
+_SLEEP_MS = const(180_000)  # idle this long: deep sleep (without `alarm`: the screen off)
 _PHASE_TEXT = ("Get ready", "Breathe in, move in", "Breathe out, sink", "Hold", "Release",
                "Rest", "Switch side", "Rate", "Done")
 _SIDE_TEXT = ("", "Left", "Right")
@@ -100,6 +102,9 @@ class App:
         self.unsaved = ""  # why this session's log could not be written, for its summary
         self.reminder: Any = None  # stretchcue.remind's [at_min, days, offset_min, fired_day]
         self._reminding = False  # the reminder's message is on the screen
+        self._active_ms = 0  # the last press, session, host or pairing (ticks)
+        self._slow = False  # the radio advertises slowly
+        self.screen_off = False  # idle, on a board that cannot deep sleep
 
     @property
     def busy(self) -> bool:
@@ -148,7 +153,10 @@ class App:
 
     # -- start-up -------------------------------------------------------------
 
-    def boot(self, now_ms: int) -> None:
+    def boot(self, now_ms: int, woke: int = 0) -> None:
+        """``woke``: this start is a wake from deep sleep (``power.woke()``): straight to
+        the menu, as the board was left, with no boot message."""
+        self._active_ms = now_ms
         why = ""
         try:
             self.store.open()
@@ -164,7 +172,7 @@ class App:
             index = resume.resume_index(self.routine, hold)
             self._start(now_ms, index)
             self._log(sl.RESUMED, index, 0)
-        elif self.note:
+        elif self.note and not woke:
             self._message("Note", self.note)
 
     # -- the daily reminder ---------------------------------------------------
@@ -191,6 +199,7 @@ class App:
         if day < 0:
             return
         self._fired(day)
+        self._wake(now_ms)
         _session_modules(True)
         self.player = cues.Player()
         self.player.play(cues.REMIND, now_ms)
@@ -291,7 +300,8 @@ class App:
     def step(self, now_ms: int) -> int:
         """One pass: buttons, engine, cues, radio, screen.  Returns ms to sleep."""
         for g in self.controls.poll():
-            self._gesture(g, now_ms)
+            if not self._wake(now_ms):  # the press that lights the screen does nothing else
+                self._gesture(g, now_ms)
         eng = self.engine
         if eng is not None and self.busy:
             self._events(eng.tick(now_ms), now_ms)
@@ -304,6 +314,7 @@ class App:
                 self._remote(self.requests.pop(0), now_ms)
         if self.mode == MENU and self.window is None:
             self._check_remind(now_ms)
+        self._idle(now_ms)
         self._drive_outputs(now_ms)
         self._draw(now_ms)
         self.screens.refresh()
@@ -318,6 +329,51 @@ class App:
         if wait > _LINK_POLL_MS and links.connected:
             wait = _LINK_POLL_MS
         return wait
+
+    # -- idle and sleep ----------------------------------------------------------
+
+    def _idle(self, now_ms: int) -> None:
+        """A session, a host, a pairing window or a text-mode request keeps the board
+        awake; otherwise the radio slows after a minute, and after three the board sleeps."""
+        if self.busy or self.window is not None or self.requests or self.links.connected:
+            self._wake(now_ms)
+            return
+        idle = ticks_diff(now_ms, self._active_ms)
+        if idle >= _SLOW_ADV_MS and not self._slow:
+            self._slow = True
+            self.links.advertise_slowly(True)
+        if idle >= _SLEEP_MS:
+            self._active_ms = ticks_add(now_ms, -_SLEEP_MS)  # long idle, however long
+            if not self.screen_off:
+                self._sleep()
+
+    def _wake(self, now_ms: int) -> bool:
+        """Something happened: the idle time starts again.  True if the screen was off."""
+        self._active_ms = now_ms
+        if self._slow:
+            self._slow = False
+            self.links.advertise_slowly(False)
+        if not self.screen_off:
+            return False
+        self.screen_off = False
+        self.screens.off(False)
+        return True
+
+    def _sleep(self) -> None:
+        """Back to the menu, the screen off, then deep sleep until button A or the next
+        reminder (``power``); a board without ``alarm`` stays on with its screen off."""
+        if self.mode != MENU:
+            self._reminding = self._forget = False
+            self.engine = self.player = None
+            _session_modules(False)
+            self.mode = MENU
+            self._menu_shown = False
+        self.screen_off = True
+        self.screens.off(True)
+        import power
+
+        power.deep_sleep(self.hw, self.links, rm.next_utc(self.reminder, int(time.time())))
+        drop("power")
 
     def _gesture(self, g: str, now_ms: int) -> None:
         mode = self.mode
@@ -505,8 +561,12 @@ def main(hw: Any) -> None:
     note = store.open_keys()  # key files of earlier firmware leave the drive
     if note:
         hw.notes.append(note)
+    import power
+
+    woke = power.woke()  # before anything reads the clock: a wake may set it back
+    drop("power")
     app = App(hw, store)
-    app.boot(ticks_ms())
+    app.boot(ticks_ms(), woke)
     open_links(app)
     while True:
         start = ticks_ms()

@@ -38,6 +38,10 @@ _READ_MAX = const(512)
 _ATT_MAX = const(512)
 _DEFAULT_PAYLOAD = const(20)  # ATT MTU 23 - 3
 _ADV_INTERVAL_S = 0.1
+# Idle: Apple's Accessory Design Guidelines (section "Advertising Interval") list 1285 ms
+# among the longer intervals its devices still find reliably; the radio's average
+# current falls about tenfold from 100 ms.
+_SLOW_INTERVAL_S = 1.285
 _RX_BUFFER = const(5120)  # protocol.transfer.RX_BUFFER: a whole upload window (not imported:
 #                           the protocol is loaded only while a host is connected)
 
@@ -101,6 +105,15 @@ class BleLink:
         self.packets_per_poll = packets_per_poll
         self._out = Outbox(_ATT_MAX)
         self._conn: Any = None
+        self._interval = _ADV_INTERVAL_S
+
+    def advertise_slowly(self, slow: bool) -> None:
+        """Idle or not: advertising starts again at the new interval (at the next poll)."""
+        interval = _SLOW_INTERVAL_S if slow else _ADV_INTERVAL_S
+        if interval != self._interval:
+            self._interval = interval
+            if self.radio.advertising:
+                self.radio.stop_advertising()
 
     @property
     def connected(self) -> bool:
@@ -136,7 +149,7 @@ class BleLink:
         if conn is None:
             if not self.radio.advertising:
                 self.radio.start_advertising(self.adv, scan_response=self.scan_response,
-                                             interval=_ADV_INTERVAL_S)
+                                             interval=self._interval)
             return
         waiting = self.uart.rx.in_waiting
         if waiting:

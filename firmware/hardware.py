@@ -172,13 +172,56 @@ def make_motor(i2c_factory: Callable[[], Any] | None, pin: Any, notes: list,
     return NullMotor()
 
 
+def lipo_percent(mv: int) -> int:
+    """A LiPo cell's charge from its voltage (mV).  The curve is Zephyr's nRF battery
+    sample (samples/boards/nrf/battery, battery.c, Peter Bigot, Apache-2.0), measured on
+    an Adafruit 3.7 V 2000 mAh LiPo: 15/16 of the charge between 3.95 and 3.55 V, the
+    last 1/16 between 3.55 and 3.10 V."""
+    if mv >= 3950:
+        return 100
+    if mv >= 3550:
+        pm = 625 + (mv - 3550) * 9375 // 400  # per ten thousand
+    elif mv > 3100:
+        pm = (mv - 3100) * 625 // 450
+    else:
+        return 0
+    return (pm + 50) // 100
+
+
+class Battery:
+    """The cell's voltage on an analog pin through a divider (the Feather nRF52840's
+    VOLTAGE_MONITOR: 1/2), as a percentage."""
+
+    def __init__(self, pin: Any, divider: int = 2) -> None:
+        import analogio
+
+        self._adc = analogio.AnalogIn(pin)
+        self._divider = divider
+
+    def percent(self) -> int:
+        a = self._adc
+        mv = int(a.value * a.reference_voltage * 1000) * self._divider // 65535
+        return lipo_percent(mv)
+
+
+def make_battery(pin: Any) -> Any:
+    """A ``Battery`` on ``pin``, or None if the board cannot read it."""
+    try:
+        return Battery(pin)
+    except (ImportError, ValueError, RuntimeError):
+        return None
+
+
 class Hardware:
-    """Everything the app drives; ``notes`` lists parts that were missing at start."""
+    """Everything the app drives; ``notes`` lists parts that were missing at start.
+    ``wake_pin`` (button A's pin, pressed at ``wake_value``) wakes the board from deep
+    sleep; ``battery`` is a ``Battery`` or None where the board cannot tell."""
 
     def __init__(self, board_name: str, display: Any = None, width: int = 240,
                  height: int = 240, color: bool = True, keys: Any = None,
                  key_names: tuple = ("A", "B"), motor: Any = None, buzzer: Any = None,
-                 pixels: Any = None, mute_switch: Any = None, notes: list | None = None) -> None:
+                 pixels: Any = None, mute_switch: Any = None, notes: list | None = None,
+                 wake_pin: Any = None, wake_value: bool = False, battery: Any = None) -> None:
         self.board_name = board_name
         self.display = display
         self.width = width
@@ -191,6 +234,9 @@ class Hardware:
         self.pixels = pixels
         self.mute_switch = mute_switch
         self.notes = notes or []
+        self.wake_pin = wake_pin
+        self.wake_value = wake_value
+        self.battery = battery
 
     @property
     def muted(self) -> bool:

@@ -200,6 +200,13 @@ class Links:
         for link, _ in self.items:
             link.close()
 
+    def advertise_slowly(self, slow: bool) -> None:
+        """Idle: the radio advertises less often (links without advertising ignore it)."""
+        for link, _ in self.items:
+            fn = getattr(link, "advertise_slowly", None)
+            if fn is not None:
+                fn(slow)
+
 
 def open_links(app: Any) -> None:
     """Serve the host tool over BLE and over the USB data port, each if this board can;

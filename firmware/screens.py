@@ -304,6 +304,21 @@ class Screens:
         except (AttributeError, NotImplementedError, ValueError):
             pass
 
+    def off(self, dark: bool) -> None:
+        """The panel dark while the board idles: an OLED asleep (``sleep``/``wake``), a
+        TFT's backlight off."""
+        d = self.display
+        if d is None:
+            return
+        fn = getattr(d, "sleep" if dark else "wake", None)
+        if fn is not None:
+            fn()
+            return
+        try:
+            d.brightness = 0.0 if dark else 1.0
+        except (AttributeError, NotImplementedError, ValueError):
+            pass
+
     def refresh(self) -> bool:
         """Push changes to the panel; True if anything was drawn."""
         if not self.dirty:

@@ -177,3 +177,17 @@ def test_advertisement_fits_a_legacy_scanner_and_the_name_is_in_the_scan_respons
     uuid = bytes(reversed(bytes.fromhex(NUS_SERVICE.replace("-", ""))))
     assert _structures(adv) == {0x01: b"\x06", 0x07: uuid}
     assert _structures(scan) == {0x09: air.name.encode()}
+
+
+def test_idle_advertising_is_slow_and_a_press_makes_it_fast_again(air):
+    link, _ = _link(air)
+    link.poll(0)
+    adapter = sys.modules["_bleio"].adapter
+    assert adapter.interval == 0.1
+    air.stop_advertising = lambda: setattr(air, "advertising", False)
+    link.advertise_slowly(True)
+    link.poll(20)
+    assert air.advertising and adapter.interval == 1.285
+    link.advertise_slowly(False)
+    link.poll(40)
+    assert adapter.interval == 0.1

@@ -242,7 +242,11 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
     WORLD.emit("boot", board=args.board)
     try:
-        runpy.run_path(str(ROOT / "firmware" / "code.py"), run_name="__main__")
+        from stretchcue_host.sim.fakes import alarm
+
+        # code.py as a board runs it: again from the top after each deep sleep
+        alarm.run(lambda: runpy.run_path(str(ROOT / "firmware" / "code.py"),
+                                         run_name="__main__"))
     except SimStop:
         pass
     finally:

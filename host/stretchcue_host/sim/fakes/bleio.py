@@ -220,6 +220,7 @@ class Adapter:
             raise BluetoothError("Already advertising")
         self.advertisement = bytes(data)
         self.scan_response = bytes(scan_response or b"")
+        self.interval = interval  # seconds, as the firmware asked (slower while idle)
         self.extended = (len(self.advertisement) > LEGACY_ADV_MAX
                          or len(self.scan_response) > LEGACY_ADV_MAX)
         if AIR is not None:

@@ -1,4 +1,5 @@
-"""Pins, digital and PWM I/O, keypad, I2C with a DRV2605, NeoPixels (neopixel_write).
+"""Pins, digital and PWM I/O, keypad, I2C with a DRV2605, NeoPixels (neopixel_write),
+an analog input (the battery's voltage).
 
 One description of these board APIs for every place the firmware runs off a
 board: the CPython simulator installs them with ``fakes/modules.py``, and the
@@ -242,6 +243,25 @@ class SPI:
     def deinit(self) -> None:
         for pin in self._pins:
             _release(pin, self)
+
+
+class AnalogIn:
+    """An analog pin; on VOLTAGE_MONITOR the battery (``WORLD.battery_mv``, 3.9 V unless
+    set) through the Feather's 1/2 divider, over a 3.3 V reference as on an nRF52840."""
+
+    reference_voltage = 3.3
+
+    def __init__(self, pin: Pin) -> None:
+        _claim(pin, self)
+        self.pin = pin
+
+    @property
+    def value(self) -> int:
+        mv = getattr(WORLD, "battery_mv", 3900) // 2
+        return max(0, min(65535, mv * 65535 // 3300))
+
+    def deinit(self) -> None:
+        _release(self.pin, self)
 
 
 def neopixel_write(digitalinout, buf) -> None:

@@ -88,6 +88,10 @@ def install(board: str) -> None:
     _module("keypad", Keys=hw.Keys, Event=hw.Event, EventQueue=hw.EventQueue)
     _module("busio", I2C=hw.I2C, SPI=hw.SPI)
     _module("neopixel_write", neopixel_write=hw.neopixel_write)
+    _module("analogio", AnalogIn=hw.AnalogIn)
+    from stretchcue_host.sim.fakes import alarm
+
+    alarm.install()  # deep sleep: runner.py runs code.py through alarm.run
     uid = bytes.fromhex("5c0ffee5" + f"{sum(map(ord, board)):08x}")
     cpu = types.SimpleNamespace(uid=uid, temperature=25.0, voltage=3.3)
     _module("microcontroller", cpu=cpu, nvm=_nvm(), Pin=hw.Pin,

@@ -101,6 +101,7 @@ def install_board(cfg: dict, air: Air, link: Link):
     install("pwmio", PWMOut=hw.PWMOut)
     install("keypad", Keys=hw.Keys, Event=hw.Event, EventQueue=hw.EventQueue)
     install("busio", I2C=hw.I2C, SPI=hw.SPI)
+    install("analogio", AnalogIn=hw.AnalogIn)
     storage = system.Storage()
     usb = system.UsbCdc()
     system.install_all(cfg["board"], bytes.fromhex(cfg["uid"]), storage, usb,
