@@ -330,6 +330,16 @@ class App:
             wait = _LINK_POLL_MS
         return wait
 
+    def battery(self) -> Any:
+        """The battery's charge in percent, or None where the board cannot tell."""
+        b = self.hw.battery
+        if b is None:
+            return None
+        try:
+            return b.percent()
+        except (OSError, RuntimeError, ValueError):
+            return None
+
     # -- idle and sleep ----------------------------------------------------------
 
     def _idle(self, now_ms: int) -> None:
@@ -495,8 +505,9 @@ class App:
         if self.mode == MENU:
             if not self._menu_shown:
                 self._menu_shown = True
+                pct = self.battery()
                 sc.menu(self.routine.name, tl.total_ms(self.routine) // 1000,
-                        " (muted)" if self.muted else "")
+                        " (muted)" if self.muted else "", "" if pct is None else "%d%%" % pct)
             return
         eng = self.engine
         if self.mode == RATE:

@@ -36,7 +36,7 @@ class DeviceApi:
 
     def info(self) -> dict:
         return {"id": self.device_id, "fw": FIRMWARE_VERSION, "board": self.app.hw.board_name,
-                "free": self.store.free_bytes(), "battery": None,
+                "free": self.store.free_bytes(), "battery": self.app.battery(),
                 "routine": self.app.name}
 
     def list_routines(self) -> list:

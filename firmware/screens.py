@@ -220,15 +220,16 @@ class Screens:
             self._shape(b, False)
             self.dirty = True
 
-    def menu(self, name: str, total_s: int, note: str) -> None:
-        """The routine and its whole length, m:ss as the session counts it."""
+    def menu(self, name: str, total_s: int, note: str, battery: str = "") -> None:
+        """The routine and its whole length, m:ss as the session counts it; ``battery``
+        (e.g. "87%", "" where the board cannot tell) beside the title, or under "total"."""
         span = "%d:%02d" % (total_s // 60, total_s % 60)
         if self.color:
-            self._show(MENU, _FULL, ("stretchcue", name, span, "", "total" + note,
-                                      "A start  B next"))
+            self._show(MENU, _FULL, ("stretchcue" + ("  " + battery if battery else ""), name,
+                                      span, "", "total" + note, "A start  B next"))
         else:
-            self._show(MENU, _FULL, (name, "total" + ("\nmuted" if note else ""), span, "",
-                                      "A start  B next", ""))
+            self._show(MENU, _FULL, (name, "total" + ("\nmuted" if note else "") + (
+                "\n" + battery if battery else ""), span, "", "A start  B next", ""))
         self.breath(-1)
 
     def session(self, title: str, detail: str, seconds: int, phase: str, hint: str,

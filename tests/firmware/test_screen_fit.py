@@ -55,3 +55,12 @@ def test_a_cue_that_needs_more_lines_than_the_smallest_screen_has_is_refused():
     with pytest.raises(rt.RoutineError) as e:
         rt.from_dict(data)
     assert ("stretches[0].cue", "rows", fit.CUE_ROWS, fit.COLS) in e.value.errors
+
+
+@pytest.mark.parametrize("board", sorted(gallery.BOARDS))
+def test_the_menu_fits_with_the_battery_shown(board, tmp_path):
+    app = gallery.make_app(board, tmp_path / "data", {"limits": ROUTINES["limits"]})
+    for note in ("", " (muted)"):
+        app.screens.menu("N" * rt.NAME_MAX, 3599, note, "100%")
+        assert not gallery.misfits(app.screens), (board, note)
+        assert any("100%" in lab.text for lab in app.screens.labels)

@@ -44,6 +44,7 @@ def test_idle_sleeps_and_wakes_by_alarm_then_by_button(tmp_path):
     assert 15 * MIN <= wakes[1]["t"] < 15 * MIN + 1000
     menu = [e for e in events if e["type"] == "screen" and e["t"] >= wakes[1]["t"]]
     assert "A start  B next" in menu[0]["texts"]
+    assert any(t.endswith("\n88%") for t in menu[0]["texts"])  # the Feather's battery, 3.9 V
     assert not any(e["type"] == "screen" and "Note" in e["texts"] for e in events)
     assert (data / "remind.txt").read_text() == "%d 127 0 %d" % (at_min, at_epoch // 86400)
     assert not (data / "log.bin").exists() or not (data / "log.bin").stat().st_size
