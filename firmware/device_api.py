@@ -15,6 +15,7 @@ from store import StoreError
 
 from stretchcue import drop
 from stretchcue.protocol import messages as m
+from stretchcue.routine import MAX_ROUTINE_BYTES
 
 try:
     from typing import Any
@@ -51,12 +52,15 @@ class DeviceApi:
                 from default_routine import DEFAULT_JSON as data
 
                 drop("default_routine")
+                size, crc = len(data), crc32(data) & 0xFFFFFFFF
             else:
                 try:
-                    data = self.store.read_routine(name)
-                except (OSError, ValueError):  # unreadable: set aside when next selected
+                    size, crc = self.store.routine_crc(name)
+                except OSError:  # unreadable: set aside when next selected
                     continue
-            out.append({"name": name, "size": len(data), "crc": crc32(data) & 0xFFFFFFFF,
+                if size > MAX_ROUTINE_BYTES:
+                    continue
+            out.append({"name": name, "size": size, "crc": crc,
                         "selected": name == self.app.name, "builtin": builtin})
         return out
 

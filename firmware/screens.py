@@ -193,7 +193,7 @@ class Screens:
             return
         top = min(x1 - x0, y1 - y0) // 2 - 2
         r = top * 3 // 5 + top * 2 * permille // 5000  # 60 % when out, all of it when in
-        r -= r % 4  # coarse steps: a few redraws a second at most
+        r -= r % 8  # coarse steps: about two redraws a second, each a small area
         if c.radius != r or c.hidden:
             c.radius = r
             c.x = (x0 + x1) // 2

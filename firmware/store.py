@@ -178,6 +178,20 @@ class Store:
     def routine_path(self, name: str) -> str:
         return self.routines_dir + "/" + name + ".json"
 
+    def routine_crc(self, name: str) -> tuple:
+        """(size, CRC-32) of a stored routine, read 512 bytes at a time; OSError if
+        unreadable.  Listing routines holds none of them whole."""
+        from binascii import crc32
+
+        size = crc = 0
+        with open(self.routine_path(name), "rb") as f:
+            while True:
+                chunk = f.read(_CHUNK)
+                if not chunk:
+                    return size, crc & 0xFFFFFFFF
+                size += len(chunk)
+                crc = crc32(chunk, crc)
+
     def read_routine(self, name: str) -> bytes:
         """Its bytes; raises OSError or ValueError (over ``MAX_ROUTINE_BYTES``) if unreadable."""
         return self._load(self.routine_path(name), rt.MAX_ROUTINE_BYTES) or b""
@@ -385,11 +399,11 @@ class Store:
         (a longer file raises ValueError: nothing on the drive is read whole unchecked)."""
         if not _exists(path):
             return None
-        with open(path, "rb") as f:
-            data = f.read(limit + 1)
-        if len(data) > limit:
+        size = os.stat(path)[6]  # read(limit + 1) would take a block that size at once
+        if size > limit:
             raise ValueError("over %d bytes" % limit)
-        return data
+        with open(path, "rb") as f:
+            return f.read(size)
 
     def _replace(self, path: str, parts: Any) -> None:
         """Write ``parts`` (bytes, one after another) to ``path.tmp``, sync, then swap it

@@ -162,8 +162,11 @@ def _stretch(raw: Any, defaults: dict, path: str, errors: list) -> rt.Stretch:
     return s
 
 
-def from_dict(data: Any) -> rt.Routine:
-    """Check a parsed routine and build it, or raise RoutineError with all errors."""
+def from_dict(data: Any, consume: bool = False) -> rt.Routine:
+    """Check a parsed routine and build it, or raise RoutineError with all errors.
+
+    With ``consume`` each stretch's table is let go once it is built, so the parsed
+    tree and the routine are not both held whole (``loads``: the tree is its own)."""
     errors: list = []
     if not isinstance(data, dict):
         raise rt.RoutineError([("routine", "not_table", type(data).__name__)])
@@ -202,6 +205,8 @@ def from_dict(data: Any) -> rt.Routine:
                 errors.append((path + "title", "repeat", seen[key], s.title))
             seen[key] = i
             r.stretches.append(s)
+            if consume:
+                raw[i] = item = None
     if not errors:
         from stretchcue.timeline import total_ms
 
@@ -214,16 +219,18 @@ def from_dict(data: Any) -> rt.Routine:
 
 
 def loads(text: Any) -> rt.Routine:
-    """Parse and validate JSON routine text or bytes (canonical or not)."""
-    if isinstance(text, (bytes, bytearray)):
-        if len(text) > rt.MAX_ROUTINE_BYTES:
-            raise rt.RoutineError([("routine", "size", len(text))])
-        try:
-            text = bytes(text).decode("utf-8")
-        except UnicodeError:
-            raise rt.RoutineError([("routine", "utf8")]) from None
+    """Parse and validate JSON routine text or bytes (canonical or not).
+
+    Bytes are parsed where they lie: CircuitPython's and MicroPython's ``json``
+    read any buffer, so an upload is not copied into a string first (a board may
+    have room for one copy, not two).
+    """
+    if isinstance(text, (bytes, bytearray)) and len(text) > rt.MAX_ROUTINE_BYTES:
+        raise rt.RoutineError([("routine", "size", len(text))])
     try:
         data = json.loads(text)
+    except UnicodeError:
+        raise rt.RoutineError([("routine", "utf8")]) from None
     except (ValueError, RuntimeError) as e:  # RuntimeError: nested deeper than the stack
         raise rt.RoutineError([("routine", "json", str(e))]) from None
-    return from_dict(data)
+    return from_dict(data, True)

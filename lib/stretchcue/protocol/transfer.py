@@ -98,14 +98,15 @@ class PutReceiver:
         self._n = 0
         return self.offset
 
-    def finish(self) -> bytes:
-        """The whole file once complete and its CRC matches; clears the upload either way."""
+    def finish(self) -> Any:
+        """The whole file once complete and its CRC matches (the receive buffer itself,
+        not a copy: a board may not have room for two); clears the upload either way."""
         if not self.active:
             raise m.ProtocolError(m.NO_TRANSFER, "no routine upload in progress")
         if self.offset != self.size:
             raise m.ProtocolError(m.NO_TRANSFER, "upload has %d of %d bytes"
                                   % (self.offset, self.size))
-        data = bytes(self._data)
+        data = self._data
         crc = self.crc
         self.clear()
         if crc32(data) & 0xFFFFFFFF != crc:
