@@ -17,7 +17,6 @@ from screens import MENU, MESSAGE, RATE, SESSION, SUMMARY, Screens
 from store import Store, StoreError
 
 from stretchcue import drop, resume
-from stretchcue import remind as rm
 from stretchcue import routine as rt
 from stretchcue import sessionlog as sl
 from stretchcue import timeline as tl
@@ -36,6 +35,9 @@ _MAX_SLEEP_MS = const(500)
 _LINK_POLL_MS = const(20)  # while the host is connected, answer it promptly
 _SLOW_ADV_MS = const(60_000)  # idle this long (no session, host, pairing or press): slow radio
 _SLEEP_MS = const(180_000)  # idle this long: deep sleep (without `alarm`: the screen off)
+_DAY_S = const(86400)  # stretchcue.remind.DAY_S
+_CLOCK_SET_S = const(1_600_000_000)  # stretchcue.remind.CLOCK_SET_S
+_REMIND = "stretchcue.remind"  # loaded to plan or fire a reminder, dropped after
 _PHASE_TEXT = ("Get ready", "Breathe in, move in", "Breathe out, sink", "Hold", "Release",
                "Rest", "Switch side", "Rate", "Done")
 _SIDE_TEXT = ("", "Left", "Right")
@@ -102,6 +104,7 @@ class App:
         self.unsaved = ""  # why this session's log could not be written, for its summary
         self.reminder: Any = None  # stretchcue.remind's [at_min, days, offset_min, fired_day]
         self._reminding = False  # the reminder's message is on the screen
+        self._due_utc = 0  # when the reminder is next due (0: never), so a pass compares ints
         self._active_ms = 0  # the last press, session, host or pairing (ticks)
         self._slow = False  # the radio advertises slowly
         self.screen_off = False  # idle, on a board that cannot deep sleep
@@ -162,7 +165,10 @@ class App:
             self.store.open()
         except StoreError as e:
             why = e.reason
+        from stretchcue import remind as rm
+
         self.reminder = rm.parse(self.store.remind())
+        self._plan()
         self.reload_routines()
         for part in [why, self.store.notes()] + self.hw.notes:
             if part:
@@ -185,18 +191,39 @@ class App:
             r[3] = old[3]
         if r != old:
             self.reminder = r
-            self._safe(self.store.set_remind, rm.dump(r) if r is not None else "")
+            self._safe(self.store.set_remind, "%d %d %d %d" % tuple(r) if r is not None else "")
+        self._plan()  # the clock came with it
+
+    def _plan(self) -> None:
+        from stretchcue import remind as rm
+
+        self._due_utc = rm.next_utc(self.reminder, int(time.time()))
+        drop(_REMIND)
 
     def _fired(self, day: int) -> None:
         r = self.reminder
         if r is not None and day >= 0 and r[3] != day:
             r[3] = day
-            self._safe(self.store.set_remind, rm.dump(r))
+            self._safe(self.store.set_remind, "%d %d %d %d" % tuple(r))
+            self._plan()
 
     def _check_remind(self, now_ms: int) -> None:
         """On the menu: buzz the reminder's own cue and offer the routine, once a day."""
-        day = rm.due(self.reminder, int(time.time()))
+        if self.reminder is None:
+            return
+        now = int(time.time())
+        if not self._due_utc:
+            if now >= _CLOCK_SET_S:
+                self._plan()  # planned before the clock was set
+            return
+        if now < self._due_utc:
+            return
+        from stretchcue import remind as rm
+
+        day = rm.due(self.reminder, now)
+        drop(_REMIND)
         if day < 0:
+            self._plan()
             return
         self._fired(day)
         self._wake(now_ms)
@@ -219,7 +246,7 @@ class App:
             epoch = int(time.time())
             if self.reminder is not None:  # stretched today: no reminder later today
                 r = self.reminder
-                self._fired((epoch + r[2] * 60) // rm.DAY_S if epoch >= rm.CLOCK_SET_S else -1)
+                self._fired((epoch + r[2] * 60) // _DAY_S if epoch >= _CLOCK_SET_S else -1)
             self._log(sl.START, epoch if epoch > 1_600_000_000 else 0, self.engine.plan_ms,
                       self.routine_crc, len(self.routine.stretches), self.routine.name)
         self._events(self.engine.start(now_ms, index, 0), now_ms)
@@ -380,9 +407,10 @@ class App:
             self._menu_shown = False
         self.screen_off = True
         self.screens.off(True)
+        self._plan()
         import power
 
-        power.deep_sleep(self.hw, self.links, rm.next_utc(self.reminder, int(time.time())))
+        power.deep_sleep(self.hw, self.links, self._due_utc)
         drop("power")
 
     def _gesture(self, g: str, now_ms: int) -> None:

@@ -76,7 +76,8 @@ def test_the_engine_and_cues_are_held_only_from_a_session_start_to_leaving_its_s
     monkeypatch.setattr(app_module, "en", None)  # as on a fresh board
     monkeypatch.setattr(app_module, "cues", None)
     app, keys = make(tmp_path)
-    assert dropped == ["default_routine"]  # the built-in routine, read at boot and let go
+    # the reminder's reckoning and the built-in routine: read at boot and let go
+    assert dropped == ["stretchcue.remind", "default_routine"]
     dropped.clear()
     app._gesture("A", 0)  # dismiss the note
     assert app.player is None and app_module.en is None
