@@ -38,31 +38,30 @@ _SLEEP_MS = const(180_000)  # idle this long: deep sleep (without `alarm`: the s
 _DAY_S = const(86400)  # stretchcue.remind.DAY_S
 _CLOCK_SET_S = const(1_600_000_000)  # stretchcue.remind.CLOCK_SET_S
 _REMIND = "stretchcue.remind"  # loaded to plan or fire a reminder, dropped after
-_PHASE_TEXT = ("Get ready", "Breathe in, move in", "Breathe out, sink", "Hold", "Release",
-               "Rest", "Switch side", "Rate", "Done")
-_SIDE_TEXT = ("", "Left", "Right")
 DEFAULT_NAME = "lower-back"  # default_routine.DEFAULT_NAME, without loading its JSON
 _RESULTS = {"paired": "Paired with %s", "unlocked": "Phone unlocked for this connection",
             "declined": "Not paired", "timed out": "Ended: no code typed in 2 minutes",
             "too many wrong codes": "Ended after too many wrong codes",
             "ended": "The computer went away; not paired"}
 
-# stretchcue.engine and stretchcue.cues: loaded when a session starts and forgotten
-# when its summary is left (8 KB of a board's heap the menu and the radio can use).
+# session_view (with stretchcue.engine and stretchcue.cues): loaded when a session
+# starts and forgotten when its summary is left (11 KB of a board's heap the menu and
+# the radio can use).
+sv: Any = None
 en: Any = None
 cues: Any = None
 
 
 def _session_modules(load: bool) -> None:
-    global en, cues
+    global sv, en, cues
     if load:
-        if en is None:
-            from stretchcue import cues as c
-            from stretchcue import engine as e
+        if sv is None:
+            import session_view
 
-            en, cues = e, c
-    elif en is not None:
-        en = cues = None
+            sv, en, cues = session_view, session_view.en, session_view.cues
+    elif sv is not None:
+        sv = en = cues = None
+        drop("session_view")
         drop("stretchcue.cues")
         drop("stretchcue.engine")
 
@@ -462,60 +461,18 @@ class App:
                 _session_modules(False)
             self.mode = MENU
             self._menu_shown = False
-        elif mode == RATE:
-            if g == "A":
-                self.rating = (self.rating + 1) % (en.RATING_MAX + 1)
-            elif g == "B":
-                self._events(self.engine.press(en.RATE, now_ms, self.rating), now_ms)
-            elif g in ("B_long", "C"):
-                self._events(self.engine.press(en.SKIP, now_ms), now_ms)
-            elif g == "AB":
-                self._events(self.engine.press(en.ABORT, now_ms), now_ms)
-        elif mode == SESSION:
-            eng = self.engine
-            action = 0
-            if g == "A":
-                action = en.PAUSE
-            elif g == "B":
-                action = en.EXTEND if eng.step[tl.KIND] == tl.HOLD else en.SKIP
-            elif g in ("B_long", "C"):
-                action = en.SKIP
-            elif g == "AB":
-                action = en.ABORT
-            if action:
-                self._events(eng.press(action, now_ms), now_ms)
-                self.screens.dim(eng.paused)
+        elif mode == RATE or mode == SESSION:
+            sv.gesture(self, g, now_ms)
 
     def _remote(self, what: str, now_ms: int) -> None:
         """A start or stop typed in text mode, done here as button A or A+B would."""
         if what == "start" and not self.busy:
             self._start(now_ms)
         elif what == "stop" and self.busy:
-            self._events(self.engine.press(en.ABORT, now_ms), now_ms)
+            sv.events(self, self.engine.press(en.ABORT, now_ms), now_ms)
 
     def _events(self, events: list, now_ms: int) -> None:
-        eng = self.engine
-        for code, value, at in events:
-            cue = cues.for_event(code, value, eng.step[tl.KIND])
-            if cue >= 0 and self.player.play(cue, now_ms):
-                print("cue", cue)  # its name: stretchcue_host.names.CUE_NAMES
-            if code == en.HOLD_END:
-                r = value
-                self._log(sl.HOLD, r[en.HOLD_STRETCH], r[en.HOLD_SIDE], r[en.HOLD_REP],
-                          1 if r[en.HOLD_SKIPPED] else 0, r[en.HOLD_PLANNED_MS],
-                          r[en.HOLD_ACTUAL_MS], r[en.HOLD_EXTENDED_MS])
-            elif code == en.RATING:
-                self._log(sl.RATING, value[0], value[1])
-            elif code == en.RATE_REQUEST:
-                self.mode = RATE
-                self.rating = 3
-            elif code == en.PHASE and value != tl.RATE and self.mode == RATE:
-                self.mode = SESSION
-            elif code == en.SESSION_DONE:
-                self._log(sl.END, eng.elapsed_ms(at), eng.paused_ms, eng.extended_ms,
-                          eng.skipped_ms, eng.plan_ms, value)
-                self.mode = SUMMARY
-                self.screens.dim(False)
+        sv.events(self, events, now_ms)
 
     def _drive_outputs(self, now_ms: int) -> None:
         player = self.player
@@ -537,59 +494,8 @@ class App:
                 sc.menu(self.routine.name, tl.total_ms(self.routine) // 1000,
                         " (muted)" if self.muted else "", "" if pct is None else "%d%%" % pct)
             return
-        eng = self.engine
-        if self.mode == RATE:
-            sc.rate(self.routine.stretches[eng.step[tl.STRETCH]].title, self.rating)
-        elif self.mode == SESSION:
-            step = eng.step
-            st = self.routine.stretches[step[tl.STRETCH]]
-            kind = step[tl.KIND]
-            detail = _detail(st, step)
-            left = eng.remaining_ms(now_ms)
-            secs = (left + 999) // 1000
-            phase = _PHASE_TEXT[kind]
-            done = -1
-            if kind == tl.HOLD:
-                done = max(0, 1000 - left * 1000 // max(1, step[tl.DURATION_MS]))
-                if st.breath_pacing:
-                    phase = "Hold: breathe in" if sc.inhaling else "Hold: breathe out"
-            if eng.paused:
-                phase = "PAUSED"
-            hint = "A resume  A+B stop" if eng.paused else (
-                "A pause  B +10s" if kind == tl.HOLD else "A pause  B skip")
-            sc.session(st.title, detail, secs, phase, hint,
-                       st.cue if kind in (tl.PREPARE, tl.MOVE_IN) else "", done)
-            breathing = kind == tl.MOVE_IN or kind == tl.SINK or (
-                kind == tl.HOLD and st.breath_pacing)
-            sc.breath(eng.breath(now_ms) if breathing else -1, kind)
-            if self.hw.pixels is not None:
-                b = eng.breath(now_ms) * 255 // 1000
-                self.hw.pixels.fill((0, b // 3, b))
-        elif self.mode == SUMMARY and self.unsaved:
-            if sc.kind != MESSAGE:
-                sc.message("Not saved", "This session could not be saved: " + self.unsaved)
-        elif self.mode == SUMMARY and sc.kind != SUMMARY:
-            held = sum(r[en.HOLD_ACTUAL_MS] for r in eng.results)
-            holds = sum(1 for r in eng.results if not r[en.HOLD_SKIPPED])
-            planned = sum(st.reps * len(st.side_codes()) for st in self.routine.stretches)
-            sc.summary(held // 1000, holds, planned, eng.aborted)
-
-
-def _detail(st: Any, step: tuple) -> str:
-    """Which side and rep: the side that comes first while getting ready, the rep
-    that comes next while resting."""
-    kind, side, rep = step[tl.KIND], step[tl.SIDE], step[tl.REP]
-    if kind == tl.PREPARE:
-        first = st.side_codes()[0]
-        if not first:
-            return "%d reps" % st.reps if st.reps > 1 else ""
-        return _SIDE_TEXT[first] + (" side first" if len(st.side_codes()) > 1 else " side")
-    if kind == tl.REST:
-        side, rep = st.side_codes()[0], rep + 1
-        return (_SIDE_TEXT[side] + " " if side else "") + "rep %d/%d next" % (rep, st.reps)
-    if kind == tl.RATE or not rep:
-        return ""
-    return (_SIDE_TEXT[side] + " " if side else "") + "rep %d/%d" % (rep, st.reps)
+        if sv is not None and self.engine is not None:
+            sv.draw(self, now_ms)
 
 
 def main(hw: Any) -> None:

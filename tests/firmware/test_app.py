@@ -67,13 +67,14 @@ def test_a_fresh_install_starts_on_the_default_routine_not_the_first_by_name(tmp
     assert "missing" not in app.note and "damaged" not in app.note
 
 
-def test_the_engine_and_cues_are_held_only_from_a_session_start_to_leaving_its_summary(
+def test_the_session_code_is_held_only_from_a_session_start_to_leaving_its_summary(
         tmp_path, monkeypatch):
     import app as app_module
 
     dropped: list = []
     monkeypatch.setattr(app_module, "drop", dropped.append)
-    monkeypatch.setattr(app_module, "en", None)  # as on a fresh board
+    monkeypatch.setattr(app_module, "sv", None)  # as on a fresh board
+    monkeypatch.setattr(app_module, "en", None)
     monkeypatch.setattr(app_module, "cues", None)
     app, keys = make(tmp_path)
     # the reminder's reckoning and the built-in routine: read at boot and let go
@@ -88,7 +89,8 @@ def test_the_engine_and_cues_are_held_only_from_a_session_start_to_leaving_its_s
     assert app.mode == "summary" and app.engine is not None
     app._gesture("A", 30)
     assert app.mode == "menu" and app.engine is None and app.player is None
-    assert app_module.en is None and dropped == ["stretchcue.cues", "stretchcue.engine"]
+    assert app_module.en is None and dropped == ["session_view", "stretchcue.cues",
+                                                 "stretchcue.engine"]
     app.step(40)  # the menu runs without them
     app._gesture("A", 50)
     assert app.busy and app_module.en is not None
