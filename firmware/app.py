@@ -9,15 +9,13 @@ loop may sleep, so the board idles between deadlines instead of spinning.
 from __future__ import annotations
 
 import time
-from binascii import crc32
 
 from adafruit_ticks import ticks_add, ticks_diff, ticks_ms
 from links import Links, open_links
 from screens import MENU, MESSAGE, RATE, SESSION, SUMMARY, Screens
 from store import Store, StoreError
 
-from stretchcue import drop, resume
-from stretchcue import routine as rt
+from stretchcue import drop
 from stretchcue import sessionlog as sl
 from stretchcue import timeline as tl
 
@@ -64,6 +62,17 @@ def _session_modules(load: bool) -> None:
         drop("session_view")
         drop("stretchcue.cues")
         drop("stretchcue.engine")
+
+
+def _more(name: str, *args: Any) -> Any:
+    """Call what the app does rarely (boot, a new routine, a reminder) from app_more,
+    loaded for the call and forgotten after: a board's heap holds it only then."""
+    import app_more
+
+    try:
+        return getattr(app_more, name)(*args)
+    finally:
+        drop("app_more")
 
 
 def _builtin() -> bytes:
@@ -115,83 +124,25 @@ class App:
 
     # -- routines -------------------------------------------------------------
 
+    # -- rarely: in app_more, loaded for the call and dropped after ---------------
+
     def reload_routines(self) -> None:
         """Load the selected routine, or fall back to the built-in one and say why."""
-        self.note = ""
-        self.names = self.store.routine_names(DEFAULT_NAME)
-        name = self.store.selected() or DEFAULT_NAME
-        data = b""
-        if name not in self.names and name != DEFAULT_NAME:
-            self.note = "'%s' is missing; using the built-in routine" % name
-        try:
-            if name in self.names:
-                data = self.store.read_routine(name)
-            if not data:
-                raise rt.RoutineError([])
-            self.routine = rt.loads(data)
-        except Exception as e:  # noqa: BLE001  (a stored routine must never stop a boot)
-            if not isinstance(e, rt.RoutineError):
-                self.store.set_aside(self.store.routine_path(name), e)
-                self.note = "'%s' is unreadable, set aside; using the built-in routine" % name
-            elif data:
-                self.note = "'%s' is damaged (%s); using the built-in routine" % (
-                    name, e.errors[0][0] if e.errors else "?")
-            name, data = DEFAULT_NAME, _builtin()
-            self.routine = rt.loads(data)
-        self.name = name
-        self.routine_crc = crc32(data) & 0xFFFFFFFF
-        if self.mode == MENU:
-            self._menu_shown = False
+        _more("reload_routines", self)
 
     def _next_routine(self) -> None:
-        """Button B on the menu: the next routine by name, the built-in one among them;
-        listed afresh, as one pushed without being selected counts too."""
-        names = self.store.routine_names(DEFAULT_NAME)
-        if len(names) < 2:
-            return
-        i = names.index(self.name) + 1 if self.name in names else 0
-        self._safe(self.store.select, names[i % len(names)])
-        self.reload_routines()
-
-    # -- start-up -------------------------------------------------------------
+        _more("next_routine", self)
 
     def boot(self, now_ms: int, woke: int = 0) -> None:
         """``woke``: this start is a wake from deep sleep (``power.woke()``): straight to
         the menu, as the board was left, with no boot message."""
-        self._active_ms = now_ms
-        why = ""
-        try:
-            self.store.open()
-        except StoreError as e:
-            why = e.reason
-        from stretchcue import remind as rm
-
-        self.reminder = rm.parse(self.store.remind())
-        self._plan()
-        self.reload_routines()
-        for part in [why, self.store.notes()] + self.hw.notes:
-            if part:
-                self.add_note(part)
-        start, hold = self.store.unfinished()
-        if start is not None and start.fields()["routine_crc"] == self.routine_crc:
-            index = resume.resume_index(self.routine, hold)
-            self._start(now_ms, index)
-            self._log(sl.RESUMED, index, 0)
-        elif self.note and not woke:
-            self._message("Note", self.note)
+        _more("boot", self, now_ms, woke)
 
     # -- the daily reminder ---------------------------------------------------
 
     def set_remind(self, r: Any) -> None:
-        """A new reminder (None: off) from the laptop; the day it last fired is kept, so
-        changing it never buzzes twice in a day.  Written only when it changed."""
-        old = self.reminder
-        if r is not None and old is not None:
-            r[3] = old[3]
-        if r != old:
-            self.reminder = r
-            self._safe(self.store.set_remind, "%d %d %d %d" % tuple(r) if r is not None else "")
-        self._plan()  # the clock came with it
+        """A new reminder (None: off) from the laptop (``app_more.set_remind``)."""
+        _more("set_remind", self, r)
 
     def _plan(self) -> None:
         from stretchcue import remind as rm
@@ -200,40 +151,18 @@ class App:
         drop(_REMIND)
 
     def _fired(self, day: int) -> None:
-        r = self.reminder
-        if r is not None and day >= 0 and r[3] != day:
-            r[3] = day
-            self._safe(self.store.set_remind, "%d %d %d %d" % tuple(r))
-            self._plan()
+        _more("fired", self, day)
 
     def _check_remind(self, now_ms: int) -> None:
-        """On the menu: buzz the reminder's own cue and offer the routine, once a day."""
+        """On the menu: the reminder, once it is due (``app_more.fire_remind``)."""
         if self.reminder is None:
             return
-        now = int(time.time())
         if not self._due_utc:
-            if now >= _CLOCK_SET_S:
+            if int(time.time()) >= _CLOCK_SET_S:
                 self._plan()  # planned before the clock was set
             return
-        if now < self._due_utc:
-            return
-        from stretchcue import remind as rm
-
-        day = rm.due(self.reminder, now)
-        drop(_REMIND)
-        if day < 0:
-            self._plan()
-            return
-        self._fired(day)
-        self._wake(now_ms)
-        _session_modules(True)
-        self.player = cues.Player()
-        self.player.play(cues.REMIND, now_ms)
-        self._reminding = True
-        total_s = tl.total_ms(self.routine) // 1000
-        self.screens.message("Time to stretch", "%s, %d:%02d" % (
-            self.routine.name, total_s // 60, total_s % 60), "A start  B later")
-        self.mode = MESSAGE
+        if int(time.time()) >= self._due_utc:
+            _more("fire_remind", self, now_ms)
 
     def _start(self, now_ms: int, index: int = 0) -> None:
         _session_modules(True)

@@ -77,8 +77,9 @@ def test_the_session_code_is_held_only_from_a_session_start_to_leaving_its_summa
     monkeypatch.setattr(app_module, "en", None)
     monkeypatch.setattr(app_module, "cues", None)
     app, keys = make(tmp_path)
-    # the reminder's reckoning and the built-in routine: read at boot and let go
-    assert dropped == ["stretchcue.remind", "default_routine"]
+    # the reminder's reckoning, the built-in routine and the start-up code: used at boot
+    # and let go
+    assert dropped == ["stretchcue.remind", "default_routine", "app_more"]
     dropped.clear()
     app._gesture("A", 0)  # dismiss the note
     assert app.player is None and app_module.en is None
