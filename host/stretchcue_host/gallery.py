@@ -105,43 +105,30 @@ def tour(app: Any, note: str = "Routine set aside: it could not be read") -> Ite
     yield from run(lambda: app.mode == "summary")
     app._gesture("A", now)  # to the menu
     yield from run(lambda: app.mode == "menu", now + 5000)
-    now += 100
-    app.step(now)
-    yield now
-    app._gesture("B_long", now)  # pairing: the laptop's code, the phone's, the question
-    now += 100
-    app.step(now)
-    yield now
+    window = None
+
+    def then(*acts: Any) -> int:
+        """Do ``acts`` (a gesture name, or a function of the window), then one pass."""
+        nonlocal now
+        for act in acts:
+            if isinstance(act, str):
+                app._gesture(act, now)
+                app.step(now)
+            else:
+                act(window)
+        now += 100
+        app.step(now)
+        return now
+
+    yield then()
+    yield then("B_long")  # pairing: the laptop's code, the phone's, the question
     window = app.pairing_window()
-    window.take(app, 1)
-    now += 100
-    app.step(now)
-    yield now
-    window.ask(app, "Laptop of a person")
-    now += 100
-    app.step(now)
-    yield now
-    window.answer(True)
-    window.close("paired")
-    now += 100
-    app.step(now)
-    yield now
-    app._gesture("A", now)
-    now += 100
-    app.step(now)
-    app._gesture("B_long", now)
-    app.step(now + 1)
-    app._gesture("B", now + 2)  # the phone's code
-    now += 100
-    app.step(now)
-    yield now
-    app._gesture("A", now)
-    now += 100
-    app.step(now)
-    app._message("Notes", note)
-    now += 100
-    app.step(now)
-    yield now
+    yield then(lambda w: w.take(app, 1))
+    yield then(lambda w: w.ask(app, "Laptop of a person"))
+    yield then(lambda w: w.answer(True), lambda w: w.close("paired"))
+    yield then("A", "B_long", "B")  # the phone's code
+    then("A")
+    yield then(lambda w: app._message("Notes", note))
 
 
 def screen_key(screens: Any) -> tuple:
