@@ -245,7 +245,9 @@ class Screens:
         elif cue and len(phase) + len(big) < _MONO_COLS:
             self._show(SESSION, _SPLIT, (title, "", "", cue, phase + " " + big, ""))
         else:
-            self._show(SESSION, _FULL, (title, detail, big, "", phase, ""))
+            # no room for a hint under way; paused, the way on is what to say
+            self._show(SESSION, _FULL, (title, detail, big, "",
+                                        hint if phase == "PAUSED" else phase, ""))
         self.progress(done)
 
     def rate(self, title: str, value: int) -> None:
