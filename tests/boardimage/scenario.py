@@ -44,7 +44,8 @@ from stretchcue_host.sim.runner import parse_buttons
 SESSION_SCRIPT = "A@1s,A@30s,A@45s,B@60s,B_long@210s,A@425s,B@427s"
 MENU_HINT = "A start  B next"
 SUMMARY = "Well done"  # the summary's title (or "Stopped")
-BUSY = ("Get ready", "Breathe", "Hold", "Release", "Rest", "Switch side", "PAUSED")  # phases
+BUSY = ("Get ready", "Breathe", "Hold", "Release", "Rest", "Switch side", "PAUSED",
+        "A resume")  # phases (paused on an OLED: how to go on)
 ATT_MTU = {"clue": 247, "cpb": 23, "feather": 185}
 DISPLAY = {"clue": [240, 240]}  # board.DISPLAY; the others build theirs
 I2C_OTHERS = {"feather": [0x3C]}  # the OLED FeatherWing answers on the shared bus
