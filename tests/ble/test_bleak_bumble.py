@@ -134,7 +134,8 @@ def test_transport_picks_the_device_by_name_part_and_refuses_other_names(air):
         name = picked._client.name
         await picked.close()
         nobody = BleTransport("heart", hci=air.host, scan_timeout_s=0.3)
-        with pytest.raises(ConnectionLost, match="no stretchcue device found matching 'heart'"):
+        with pytest.raises(ConnectionLost,
+                           match="device not found: no stretchcue device matching 'heart'"):
             await nobody.connect()
         await nobody.close()
         return name
@@ -240,7 +241,8 @@ def test_connecting_to_nobody_fails_clearly(air):
         with pytest.raises(ConnectionLost, match="could not connect: cannot open bumble HCI"):
             await dead.connect()
         nobody = BleTransport("nobody", hci=air.host, scan_timeout_s=0.3)
-        with pytest.raises(ConnectionLost, match="no stretchcue device found"):
+        with pytest.raises(ConnectionLost,
+                           match="device not found: no stretchcue device matching 'nobody'"):
             await nobody.connect()
         await nobody.close()
 

@@ -323,7 +323,7 @@ def test_a_second_laptop_cannot_connect_while_the_first_is_in(rig, keys):
         try:
             second = DeviceClient(link(rig, central=1), keys, timeout_s=2, backoff_s=0)
             second.transport.scan_timeout_s = 1.5
-            with pytest.raises(ConnectionLost, match="no stretchcue device found"):
+            with pytest.raises(ConnectionLost, match="device not found: no stretchcue device"):
                 await second.connect()
             assert (await first.routines())  # the first laptop's session is untouched
         finally:
