@@ -225,8 +225,14 @@ def loads(text: Any) -> rt.Routine:
     read any buffer, so an upload is not copied into a string first (a board may
     have room for one copy, not two).
     """
-    if isinstance(text, (bytes, bytearray)) and len(text) > rt.MAX_ROUTINE_BYTES:
-        raise rt.RoutineError([("routine", "size", len(text))])
+    if isinstance(text, (bytes, bytearray)):
+        if len(text) > rt.MAX_ROUTINE_BYTES:
+            raise rt.RoutineError([("routine", "size", len(text))])
+        if hasattr(json, "JSONDecodeError"):  # CPython's json would guess UTF-16 from a BOM
+            try:
+                text = str(text, "utf-8")
+            except UnicodeError:
+                raise rt.RoutineError([("routine", "utf8")]) from None
     try:
         data = json.loads(text)
     except UnicodeError:

@@ -15,7 +15,8 @@ from stretchcue_host.synth import Synth, routine_crc
 
 def test_config_show_set_and_errors(cli):
     res = cli("--json", "config")
-    assert json.loads(res.output) == {"device": "", "transport": "auto", "weekly_goal": 5}
+    assert json.loads(res.output) == {"device": "", "transport": "auto", "weekly_goal": 5,
+                                       "remind": ""}
     assert cli("config", "weekly_goal", "3").exit_code == 0
     assert cli("config", "transport", "bumble:usb:0").exit_code == 0
     assert cli("config", "transport", "usb").exit_code == 0
