@@ -29,7 +29,7 @@ def main() -> int:
     holds, start = [], None
     for e in events:
         if e["type"] == "screen":
-            is_hold = len(e["texts"]) > 3 and e["texts"][3] == "Hold"
+            is_hold = any(t.startswith("Hold") for t in e["texts"])  # "Hold: breathe in"
             if is_hold and start is None:
                 start = e["t"]
             elif not is_hold and start is not None:

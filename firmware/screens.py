@@ -209,6 +209,7 @@ class Screens:
     def progress(self, permille: int) -> None:
         """A thin bar apart from the breath: how much of the hold is done."""
         w = self.width * permille // 1000
+        w -= w % 8  # coarse steps: about one redraw a second in a 30 s hold
         b = self.bar
         if w <= 0:
             self._shape(b, True)
