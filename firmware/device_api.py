@@ -72,6 +72,23 @@ class DeviceApi:
         if name == self.app.name:
             self.app.reload_routines()
 
+    def stage_routine(self, name: str, data: Any) -> None:
+        """An upload onto flash, not yet a routine (``store_staged`` checks and keeps it):
+        the caller then lets go of its buffer before the routine is parsed."""
+        try:
+            self.store.stage_routine(name, data)
+        except StoreError as e:
+            raise m.ProtocolError(m.NO_SPACE, e.reason) from None
+
+    def store_staged(self, name: str) -> None:
+        """RoutineError if the staged routine is not valid; else it replaces ``name``."""
+        try:
+            self.store.store_staged(name)
+        except StoreError as e:
+            raise m.ProtocolError(m.NO_SPACE, e.reason) from None
+        if name == self.app.name:
+            self.app.reload_routines()
+
     def select(self, name: str) -> bool:
         if name not in self.store.routine_names(DEFAULT_NAME):
             return False

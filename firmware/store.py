@@ -201,6 +201,38 @@ class Store:
         rt.loads(data)
         self._replace(self.routines_dir + "/" + name + ".json", (data,))
 
+    def stage_routine(self, name: str, data: Any) -> None:
+        """Write an arriving routine beside the routines as ``NAME.json.new``: not one of
+        them yet (listing, boot and a cut never take it for one) until ``store_staged``."""
+        try:
+            with open(self.routine_path(name) + ".new", "wb") as f:
+                f.write(data)
+                f.flush()
+            _sync()
+        except OSError as e:
+            raise _explain(e) from None
+
+    def store_staged(self, name: str) -> None:
+        """Check the staged routine as read back from flash (so the upload's buffer is
+        free by now), then swap it in atomically; RoutineError, and it is gone, if bad."""
+        path = self.routine_path(name)
+        new = path + ".new"
+        try:
+            with open(new, "rb") as f:
+                rt.load(f)
+            if _exists(path):
+                os.remove(path)
+            os.rename(new, path)
+            _sync()
+        except OSError as e:
+            raise _explain(e) from None
+        except rt.RoutineError:
+            try:
+                os.remove(new)
+            except OSError:
+                pass
+            raise
+
     def delete_routine(self, name: str) -> bool:
         path = self.routines_dir + "/" + name + ".json"
         if not _exists(path):

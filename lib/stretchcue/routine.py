@@ -108,3 +108,8 @@ def from_dict(data: Any) -> Routine:
 def loads(text: Any) -> Routine:
     """Parse and validate JSON routine text or bytes (canonical or not)."""
     return _check("loads", text)
+
+
+def load(stream: Any) -> Routine:
+    """Parse and validate a JSON routine from an open file, read as it is parsed."""
+    return _check("load", stream)

@@ -240,3 +240,17 @@ def loads(text: Any) -> rt.Routine:
     except (ValueError, RuntimeError) as e:  # RuntimeError: nested deeper than the stack
         raise rt.RoutineError([("routine", "json", str(e))]) from None
     return from_dict(data, True)
+
+
+def load(stream: Any) -> rt.Routine:
+    """``loads`` for an open file: CircuitPython's json reads it as it parses, so the
+    file's bytes are never held whole beside the tree they become."""
+    if hasattr(json, "JSONDecodeError"):  # CPython: read, then parse as bytes
+        return loads(stream.read(rt.MAX_ROUTINE_BYTES + 1))
+    try:
+        data = json.load(stream)
+    except UnicodeError:
+        raise rt.RoutineError([("routine", "utf8")]) from None
+    except (ValueError, RuntimeError) as e:
+        raise rt.RoutineError([("routine", "json", str(e))]) from None
+    return from_dict(data, True)

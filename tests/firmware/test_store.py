@@ -316,3 +316,24 @@ def test_log_after_joins_whole_records_into_pieces_as_it_reads(store):
     for p in pieces:  # whole records only
         recs, problems, end = sl.scan(p)
         assert recs and problems == [] and end == len(p)
+
+
+def test_an_upload_is_staged_on_flash_and_kept_only_if_it_reads_back_valid(store):
+    """The protocol's commit stages the upload (its buffer then freed), and the check
+    reads it back from flash: a bad one leaves nothing, the old routine untouched."""
+    from stretchcue import routine as rt
+
+    _, good = load(resolve("desk-break"))
+    store.put_routine("r", good)
+    store.stage_routine("r", b'{"name": "x", "stretches": []}')
+    assert "r" in store.routine_names() and os.path.exists(store.routine_path("r") + ".new")
+    with pytest.raises(rt.RoutineError):
+        store.store_staged("r")
+    assert not os.path.exists(store.routine_path("r") + ".new")
+    assert store.read_routine("r") == good
+    _, other = load(resolve("lower-back"))
+    store.stage_routine("r", other)
+    assert store.read_routine("r") == good and store.routine_names() == ["r"]  # not yet
+    store.store_staged("r")
+    assert store.read_routine("r") == other
+    assert not os.path.exists(store.routine_path("r") + ".new")

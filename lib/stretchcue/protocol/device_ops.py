@@ -110,18 +110,24 @@ def commit(proto: Any, req: int, out: list) -> None:
         data = put.finish()
     finally:
         put_done(proto)
+    size, crc = len(data), crc32(data) & 0xFFFFFFFF
+    api = proto.api
+    stage = getattr(api, "stage_routine", None)
     try:
-        rt.loads(data)
+        if stage is not None:  # a board: onto flash, the buffer freed, then checked
+            stage(name, data)
+            data = None
+            api.store_staged(name)
+        else:
+            rt.loads(data)
+            api.put_routine(name, data)
     except rt.RoutineError as e:
         raise m.ProtocolError(m.BAD_ROUTINE, "routine '%s' is not valid" % name,
                               e.errors) from None
-    try:
-        proto.api.put_routine(name, data)
     except OSError as e:
         code = m.NO_SPACE if e.args and e.args[0] == 28 else m.INTERNAL
         raise m.ProtocolError(code, "could not store the routine: %s" % e) from None
-    proto._reply(out, m.OK, req, m.dump({"name": name, "size": len(data),
-                                        "crc": crc32(data) & 0xFFFFFFFF}))
+    proto._reply(out, m.OK, req, m.dump({"name": name, "size": size, "crc": crc}))
 
 
 def more(proto: Any) -> list:
