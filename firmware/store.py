@@ -198,8 +198,8 @@ class Store:
 
     def put_routine(self, name: str, data: bytes) -> None:
         """Check, then atomically replace; a cut at any byte leaves old or new, never a mix."""
-        rt.loads(data)
-        self._replace(self.routines_dir + "/" + name + ".json", (data,))
+        self.stage_routine(name, data)
+        self.store_staged(name)
 
     def stage_routine(self, name: str, data: Any) -> None:
         """Write an arriving routine beside the routines as ``NAME.json.new``: not one of
@@ -220,9 +220,12 @@ class Store:
         try:
             with open(new, "rb") as f:
                 rt.load(f)
+            # checked: now the .tmp of a replace, which a cut leaves for the next boot
+            # to finish (store_open), where an unchecked .new is never taken
+            os.rename(new, path + ".tmp")
             if _exists(path):
                 os.remove(path)
-            os.rename(new, path)
+            os.rename(path + ".tmp", path)
             _sync()
         except OSError as e:
             raise _explain(e) from None
