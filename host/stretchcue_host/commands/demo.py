@@ -75,7 +75,8 @@ def demo(out: str, board: str) -> None:
         cli("push", "lower-back", "--transport", radio)
         rig.press("A")
         rig.wait_for(r"screen: stretchcue \|")
-        console.print(f"[bold]4.[/] running the session at full speed, presses: {DEMO_SCRIPT}")
+        console.print("[bold]4.[/] running the session at full speed, with these presses:")
+        console.print(f"   {DEMO_SCRIPT}", soft_wrap=True)
         t0 = time.monotonic()
         with console.status("the device is running the 29-minute session as fast as it "
                             "can (about half a minute)..."):
