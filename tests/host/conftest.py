@@ -40,3 +40,19 @@ def lower_back():
 @pytest.fixture(scope="session")
 def desk_break():
     return load(ROOT / "routines" / "desk-break.toml")[0]
+
+
+@pytest.fixture
+def loopback_device(monkeypatch):
+    """A device the CLI's commands reach over a loopback link (``.proto`` its protocol)."""
+    from proto_api import MemoryDevice, urandom
+
+    from stretchcue.protocol.device import DeviceProtocol
+    from stretchcue_host.transport.loopback import LoopbackTransport
+
+    api = MemoryDevice()
+    proto = DeviceProtocol(api, urandom)
+    monkeypatch.setattr("stretchcue_host.transport.open_transport",
+                        lambda spec="auto", device="": LoopbackTransport(proto, mtu=20))
+    api.proto = proto
+    return api

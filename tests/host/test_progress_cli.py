@@ -9,14 +9,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from proto_api import MemoryDevice, urandom
 
 from stretchcue import sessionlog as sl
-from stretchcue.protocol.device import DeviceProtocol
 from stretchcue_host.history import History
 from stretchcue_host.routines import load
 from stretchcue_host.synth import routine_crc
-from stretchcue_host.transport.loopback import LoopbackTransport
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -171,24 +168,14 @@ def test_invalid_routine_and_push_without_write_are_bad_input(cli, tmp_path):
     assert res.exit_code == 2 and "rename" in res.output
 
 
-@pytest.fixture
-def device(monkeypatch):
-    api = MemoryDevice()
-    proto = DeviceProtocol(api, urandom)
-    monkeypatch.setattr("stretchcue_host.transport.open_transport",
-                        lambda spec="auto", device="": LoopbackTransport(proto, mtu=20))
-    api.proto = proto
-    return api
-
-
-def test_write_and_push(cli, device, three_weeks):
-    device.proto.enter_pairing("135790", 0)
+def test_write_and_push(cli, loopback_device, three_weeks):
+    loopback_device.proto.enter_pairing("135790", 0)
     assert cli("pair", "--code", "135790").exit_code == 0
     res = cli("progress", "lower-back-starter", "--write", "my-back.toml", "--push")
     assert res.exit_code == 0, res.output
     assert "pushed 'Lower back starter' as my-back" in res.output
-    assert device.selected == "my-back"
-    canon = json.loads(device.routines["my-back"])
+    assert loopback_device.selected == "my-back"
+    canon = json.loads(loopback_device.routines["my-back"])
     assert [s["hold_s"] for s in canon["stretches"]] == [20, 20, 20, 15, 25]
     assert "goal_hold_s" not in canon["stretches"][0]  # goals stay on the laptop
 

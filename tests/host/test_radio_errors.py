@@ -4,11 +4,8 @@ paired yet, out of range; ``pair`` reaches the device before it asks for the cod
 from __future__ import annotations
 
 import pytest
-from proto_api import MemoryDevice, urandom
 
-from stretchcue.protocol.device import DeviceProtocol
 from stretchcue_host.transport.base import ConnectionLost, Transport
-from stretchcue_host.transport.loopback import LoopbackTransport
 
 
 @pytest.fixture
@@ -95,27 +92,17 @@ def test_out_of_range_says_move_closer(cli, monkeypatch):
     assert "out of range" in res.output and "move closer" in res.output
 
 
-@pytest.fixture
-def device(monkeypatch):
-    api = MemoryDevice()
-    proto = DeviceProtocol(api, urandom)
-    monkeypatch.setattr("stretchcue_host.transport.open_transport",
-                        lambda spec="auto", device="": LoopbackTransport(proto, mtu=20))
-    api.proto = proto
-    return api
-
-
-def test_pair_reaches_the_device_then_asks_for_its_code(cli, device):
-    device.proto.enter_pairing("135790", 0)
+def test_pair_reaches_the_device_then_asks_for_its_code(cli, loopback_device):
+    loopback_device.proto.enter_pairing("135790", 0)
     res = cli("pair", input="135 790\n")
     assert res.exit_code == 0, res.output
     found = res.output.index("found sc-0001")
     assert found < res.output.index("code shown on the device") < res.output.index("paired")
 
 
-def test_a_device_that_forgot_us_says_not_paired_yet(cli, device):
-    device.proto.enter_pairing("135790", 0)
+def test_a_device_that_forgot_us_says_not_paired_yet(cli, loopback_device):
+    loopback_device.proto.enter_pairing("135790", 0)
     assert cli("pair", "--code", "135790").exit_code == 0
-    device.keys.clear()
+    loopback_device.keys.clear()
     res = cli("routines")
     assert res.exit_code == 1 and "not paired yet" in res.output
