@@ -218,6 +218,18 @@ def from_dict(data: Any, consume: bool = False) -> rt.Routine:
     return r
 
 
+def _parse(parse: Any, src: Any) -> Any:
+    """``parse(src)`` (``json.loads`` or ``json.load``), its failures as RoutineError."""
+    try:
+        if isinstance(src, (bytes, bytearray)) and hasattr(json, "JSONDecodeError"):
+            src = str(src, "utf-8")  # CPython's json would guess UTF-16 from a BOM
+        return parse(src)
+    except UnicodeError:
+        raise rt.RoutineError([("routine", "utf8")]) from None
+    except (ValueError, RuntimeError) as e:  # RuntimeError: nested deeper than the stack
+        raise rt.RoutineError([("routine", "json", str(e))]) from None
+
+
 def loads(text: Any) -> rt.Routine:
     """Parse and validate JSON routine text or bytes (canonical or not).
 
@@ -225,21 +237,9 @@ def loads(text: Any) -> rt.Routine:
     read any buffer, so an upload is not copied into a string first (a board may
     have room for one copy, not two).
     """
-    if isinstance(text, (bytes, bytearray)):
-        if len(text) > rt.MAX_ROUTINE_BYTES:
-            raise rt.RoutineError([("routine", "size", len(text))])
-        if hasattr(json, "JSONDecodeError"):  # CPython's json would guess UTF-16 from a BOM
-            try:
-                text = str(text, "utf-8")
-            except UnicodeError:
-                raise rt.RoutineError([("routine", "utf8")]) from None
-    try:
-        data = json.loads(text)
-    except UnicodeError:
-        raise rt.RoutineError([("routine", "utf8")]) from None
-    except (ValueError, RuntimeError) as e:  # RuntimeError: nested deeper than the stack
-        raise rt.RoutineError([("routine", "json", str(e))]) from None
-    return from_dict(data, True)
+    if isinstance(text, (bytes, bytearray)) and len(text) > rt.MAX_ROUTINE_BYTES:
+        raise rt.RoutineError([("routine", "size", len(text))])
+    return from_dict(_parse(json.loads, text), True)
 
 
 def load(stream: Any) -> rt.Routine:
@@ -247,10 +247,4 @@ def load(stream: Any) -> rt.Routine:
     file's bytes are never held whole beside the tree they become."""
     if hasattr(json, "JSONDecodeError"):  # CPython: read, then parse as bytes
         return loads(stream.read(rt.MAX_ROUTINE_BYTES + 1))
-    try:
-        data = json.load(stream)
-    except UnicodeError:
-        raise rt.RoutineError([("routine", "utf8")]) from None
-    except (ValueError, RuntimeError) as e:
-        raise rt.RoutineError([("routine", "json", str(e))]) from None
-    return from_dict(data, True)
+    return from_dict(_parse(json.load, stream), True)

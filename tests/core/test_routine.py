@@ -117,3 +117,18 @@ def test_loads_reads_any_json_and_rejects_bad_json_and_huge_input():
             assert e.errors[0][1] in codes, e.errors
         else:
             raise AssertionError(bad[:10])
+
+
+def test_load_reads_a_routine_from_an_open_file_as_loads_does():
+    import io
+
+    good = b'{"name": "One", "stretches": [{"title": "Pelvic tilt", "hold_s": 20}]}'
+    assert routine.load(io.BytesIO(good)).stretches[0].hold_s == 20
+    for bad, codes in ((b"{", ("json",)), (b'{"name": "\xff\xfe"}', ("utf8", "json")),
+                       (b'{"name": "x", "stretches": []}', ("empty",))):
+        try:
+            routine.load(io.BytesIO(bad))
+        except routine.RoutineError as e:
+            assert e.errors[0][1] in codes, e.errors
+        else:
+            raise AssertionError(bad[:10])
