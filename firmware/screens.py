@@ -18,7 +18,7 @@ import terminalio
 import vectorio
 from adafruit_display_text import label
 
-from stretchcue.fit import wrap
+from stretchcue.fit import COLS, wrap
 
 try:
     from typing import Any
@@ -37,7 +37,6 @@ _GLOW = 0x183C64  # the breath circle: a calm blue, dim enough behind white digi
 _HOLD = 3  # timeline.HOLD
 _CELL = 6  # the built-in font's glyph cell: 6 x 12 pixels
 _LINE = 12
-_MONO_COLS = 21  # stretchcue.fit.COLS: 128 px
 
 # Where each label may draw, per screen shape: five shapes (``_FULL`` ...) of six
 # labels (title, detail, big, cue, phase, hint), each x0, y0, x1, y1 and the
@@ -243,7 +242,7 @@ class Screens:
                 self._show(SESSION, _SPLIT, (title, detail, big, cue, phase, hint))
             else:
                 self._show(SESSION, _FULL, (title, detail, big, "", phase, hint))
-        elif cue and len(phase) + len(big) < _MONO_COLS:
+        elif cue and len(phase) + len(big) < COLS:  # the OLED is the smallest screen
             self._show(SESSION, _SPLIT, (title, "", "", cue, phase + " " + big, ""))
         else:
             # no room for a hint under way; paused, the way on is what to say
