@@ -167,7 +167,7 @@ class App:
     def _start(self, now_ms: int, index: int = 0) -> None:
         _session_modules(True)
         self.player = cues.Player()
-        self.engine = en.Engine(self.routine)
+        self.engine = en.Engine(self.routine, False)
         self.mode = SESSION
         self.unsaved = ""
         if index == 0:

@@ -42,7 +42,7 @@ _ADV_INTERVAL_S = 0.1
 # among the longer intervals its devices still find reliably; the radio's average
 # current falls about tenfold from 100 ms.
 _SLOW_INTERVAL_S = 1.285
-_RX_BUFFER = const(5120)  # protocol.transfer.RX_BUFFER: a whole upload window (not imported:
+_RX_BUFFER = const(1280)  # protocol.transfer.RX_BUFFER: a whole upload window (not imported:
 #                           the protocol is loaded only while a host is connected)
 
 

@@ -112,10 +112,8 @@ def draw(app: Any, now_ms: int) -> None:
         if sc.kind != MESSAGE:
             sc.message("Not saved", "This session could not be saved: " + app.unsaved)
     elif app.mode == SUMMARY and sc.kind != SUMMARY:
-        held = sum(r[en.HOLD_ACTUAL_MS] for r in eng.results)
-        holds = sum(1 for r in eng.results if not r[en.HOLD_SKIPPED])
         planned = sum(st.reps * len(st.side_codes()) for st in app.routine.stretches)
-        sc.summary(held // 1000, holds, planned, eng.aborted)
+        sc.summary(eng.held_ms // 1000, eng.holds_done, planned, eng.aborted)
 
 
 def detail(st: Any, step: tuple) -> str:

@@ -71,10 +71,19 @@ HOLD_SKIPPED = const(6)
 
 
 class Engine:
-    """Runs one session of a routine.  Create it, then ``start(now_ms)``."""
+    """Runs one session of a routine.  Create it, then ``start(now_ms)``.
 
-    def __init__(self, routine: Any) -> None:
+    ``held_ms`` and ``holds_done`` (holds not skipped) add up as holds end.  With
+    ``keep_results`` every hold's result list stays in ``results`` too; a board
+    passes False, as an hour's routine would keep hundreds of them on its heap
+    for a summary that needs two numbers (each one leaves in a HOLD_END event).
+    """
+
+    def __init__(self, routine: Any, keep_results: bool = True) -> None:
         self.routine = routine
+        self.keep_results = keep_results
+        self.held_ms = 0
+        self.holds_done = 0
         self.plan_ms = tl.total_ms(routine)
         self.state = 0
         self.step: tuple = (tl.PREPARE, 0, 0, 0, 0)
@@ -285,7 +294,11 @@ class Engine:
         step = self.step
         result = [step[tl.STRETCH], step[tl.SIDE], step[tl.REP], step[tl.DURATION_MS],
                   ticks_diff(at, self._start), self.hold_extended_ms, skipped]
-        self.results.append(result)
+        if self.keep_results:
+            self.results.append(result)
+        self.held_ms += result[HOLD_ACTUAL_MS]
+        if not skipped:
+            self.holds_done += 1
         self._ev.append((HOLD_END, result, at))
         self._hold_open = False
 

@@ -119,6 +119,17 @@ def test_skip_hold_records_actual_time_and_keeps_accounting():
     assert eng.elapsed_ms(0) == eng.plan_ms - eng.skipped_ms
 
 
+def test_totals_without_kept_results_match_the_results_kept():
+    presses = ((9000, en.SKIP, 0), (20000, en.EXTEND, 0))
+    kept = en.Engine(tiny())
+    ev = drive(kept, t0=0, presses=presses)
+    board = en.Engine(tiny(), False)
+    assert [e[:3] for e in drive(board, t0=0, presses=presses)] == [e[:3] for e in ev]
+    assert board.results == [] and len(kept.results) == 5
+    assert board.held_ms == kept.held_ms == sum(r[en.HOLD_ACTUAL_MS] for r in kept.results)
+    assert board.holds_done == kept.holds_done == 4  # one of five skipped
+
+
 def test_rating_recorded_and_out_of_range_ignored():
     eng = en.Engine(tiny())
     eng.start(0)

@@ -28,7 +28,7 @@ except ImportError:
 
 # Copies of transfer's constants, so that loading this loads not it
 # (tests/core/test_lazy_modules.py checks they agree).
-_WINDOW = const(9)  # transfer.WINDOW
+_WINDOW = const(2)  # transfer.WINDOW
 _CHUNK = const(480)  # transfer.CHUNK
 _LOG_FRAME = const(492)  # transfer.LOG_FRAME
 _LOG_WINDOW = const(32)  # transfer.LOG_WINDOW
