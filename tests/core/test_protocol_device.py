@@ -130,7 +130,8 @@ def test_put_resumes_after_disconnect_from_last_ack():
     data = GOOD + b" " * 6000
     _begin(host, "r", data)
     window_bytes = transfer.WINDOW * transfer.CHUNK
-    _send_chunks(host, data, 0, window_bytes + (transfer.WINDOW - 1) * transfer.CHUNK)  # one ack, then a window less one chunk
+    # one acknowledgement, then a window less one chunk
+    _send_chunks(host, data, 0, window_bytes + (transfer.WINDOW - 1) * transfer.CHUNK)
     dev.disconnected()
     host.session = None
     assert host.auth().ftype == m.OK
