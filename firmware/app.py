@@ -60,6 +60,7 @@ def _session_modules(load: bool) -> None:
     elif sv is not None:
         sv = en = cues = None
         drop("session_view")
+        drop("session_screens")
         drop("stretchcue.cues")
         drop("stretchcue.engine")
 

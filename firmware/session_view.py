@@ -1,12 +1,14 @@
 """The session's side of the app: its screens, its buttons and what the engine reports.
 
-Loaded with ``stretchcue.engine`` and ``stretchcue.cues`` when a session starts and
-forgotten with them when its summary is left (``app._session_modules``), so the menu
-and the radio, the heap's busiest times, do not hold it.
+Loaded with ``session_screens``, ``stretchcue.engine`` and ``stretchcue.cues`` when a
+session starts and forgotten with them when its summary is left
+(``app._session_modules``), so the menu and the radio, the heap's busiest times, do
+not hold it.
 """
 
 from __future__ import annotations
 
+import session_screens as ss
 from screens import MESSAGE, RATE, SESSION, SUMMARY
 
 from stretchcue import cues
@@ -82,7 +84,7 @@ def draw(app: Any, now_ms: int) -> None:
     sc = app.screens
     eng = app.engine
     if app.mode == RATE:
-        sc.rate(app.routine.stretches[eng.step[tl.STRETCH]].title, app.rating)
+        ss.rate(sc, app.routine.stretches[eng.step[tl.STRETCH]].title, app.rating)
     elif app.mode == SESSION:
         step = eng.step
         st = app.routine.stretches[step[tl.STRETCH]]
@@ -100,11 +102,11 @@ def draw(app: Any, now_ms: int) -> None:
             phase = "PAUSED"
         hint = "A resume  A+B stop" if eng.paused else (
             "A pause  B +10s" if kind == tl.HOLD else "A pause  B skip")
-        sc.session(st.title, where, secs, phase, hint,
+        ss.session(sc, st.title, where, secs, phase, hint,
                    st.cue if kind in (tl.PREPARE, tl.MOVE_IN) else "", done)
         breathing = kind == tl.MOVE_IN or kind == tl.SINK or (
             kind == tl.HOLD and st.breath_pacing)
-        sc.breath(eng.breath(now_ms) if breathing else -1, kind)
+        ss.breath(sc, eng.breath(now_ms) if breathing else -1, kind)
         if app.hw.pixels is not None:
             b = eng.breath(now_ms) * 255 // 1000
             app.hw.pixels.fill((0, b // 3, b))
@@ -113,7 +115,7 @@ def draw(app: Any, now_ms: int) -> None:
             sc.message("Not saved", "This session could not be saved: " + app.unsaved)
     elif app.mode == SUMMARY and sc.kind != SUMMARY:
         planned = sum(st.reps * len(st.side_codes()) for st in app.routine.stretches)
-        sc.summary(eng.held_ms // 1000, eng.holds_done, planned, eng.aborted)
+        ss.summary(sc, eng.held_ms // 1000, eng.holds_done, planned, eng.aborted)
 
 
 def detail(st: Any, step: tuple) -> str:

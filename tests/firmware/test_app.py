@@ -90,7 +90,8 @@ def test_the_session_code_is_held_only_from_a_session_start_to_leaving_its_summa
     assert app.mode == "summary" and app.engine is not None
     app._gesture("A", 30)
     assert app.mode == "menu" and app.engine is None and app.player is None
-    assert app_module.en is None and dropped == ["session_view", "stretchcue.cues",
+    assert app_module.en is None and dropped == ["session_view", "session_screens",
+                                                 "stretchcue.cues",
                                                  "stretchcue.engine"]
     app.step(40)  # the menu runs without them
     app._gesture("A", 50)
