@@ -37,10 +37,6 @@ _DAY_S = const(86400)  # stretchcue.remind.DAY_S
 _CLOCK_SET_S = const(1_600_000_000)  # stretchcue.remind.CLOCK_SET_S
 _REMIND = "stretchcue.remind"  # loaded to plan or fire a reminder, dropped after
 DEFAULT_NAME = "lower-back"  # default_routine.DEFAULT_NAME, without loading its JSON
-_RESULTS = {"paired": "Paired with %s", "unlocked": "Phone unlocked for this connection",
-            "declined": "Not paired", "timed out": "Ended: no code typed in 2 minutes",
-            "too many wrong codes": "Ended after too many wrong codes",
-            "ended": "The computer went away; not paired"}
 
 # session_view (with stretchcue.engine and stretchcue.cues): loaded when a session
 # starts and forgotten when its summary is left (11 KB of a board's heap the menu and
@@ -213,39 +209,11 @@ class App:
         return self.window
 
     def _pair(self, now_ms: int, kind: int) -> None:
-        """B held on the menu (a laptop's code), then B again (a phone's): a fresh code
-        that every link shares for two minutes.  It is shown, never printed."""
-        if not self.links.items:
-            self._message("Pairing", "No radio or USB link on this board")
-            return
-        self.pairing_window().start(kind, now_ms)
-        self.mode = MESSAGE
-        self._window_drawn = 0
+        """B held on the menu: the pairing window and its screens (``pair_view``, loaded
+        until the window's last message has been shown)."""
+        import pair_view
 
-    def _show_window(self, now_ms: int) -> None:
-        """Keep the screen in step with the pairing window: its code, the question, the end."""
-        w = self.window
-        w.tick(now_ms)
-        if w.version == self._window_drawn or self.mode != MESSAGE:
-            return
-        self._window_drawn = w.version
-        if w.asking:
-            self.screens.ask_pair(w.name)
-        elif w.open:
-            self.screens.pair_code(w.code, w.kind == 2, w.owner is not None)  # 2: PHONE
-        else:
-            r = w.result
-            if r != "cancelled":
-                self._message("Pairing", _RESULTS.get(r, r) % w.name if r == "paired" else
-                              _RESULTS.get(r, r))
-            self._window_done()
-
-    def _window_done(self) -> None:
-        """The window has closed and the screen has moved on: forget it and its module
-        until the next gesture."""
-        self._window_drawn = -1
-        self.window = None
-        drop("stretchcue.protocol.pairing")
+        pair_view.start(self, now_ms, kind)
 
     def _message(self, title: str, text: str) -> None:
         self.mode = MESSAGE
@@ -265,7 +233,9 @@ class App:
         if links.items:
             links.poll(now_ms)
             if self._window_drawn >= 0:
-                self._show_window(now_ms)
+                import pair_view
+
+                pair_view.show(self, now_ms)
             while self.requests:
                 self._remote(self.requests.pop(0), now_ms)
         if self.mode == MENU and self.window is None:
@@ -375,17 +345,11 @@ class App:
                 self._message("Forgotten", "%d computer(s); pair again to connect" % n)
                 return
             self._forget = False
-            w = self.window
-            if self._window_drawn >= 0 and w is not None and w.open:
-                if w.asking:
-                    w.answer(g == "A")
-                    return
-                if w.kind == 1 and w.owner is None and g == "B":  # LAPTOP: B for a phone code
-                    self._pair(now_ms, 2)
-                    return
-                w.close("cancelled")
             if self._window_drawn >= 0:
-                self._window_done()
+                import pair_view
+
+                if pair_view.gesture(self, g, now_ms):
+                    return
             if mode == SUMMARY:
                 self.engine = self.player = None
                 _session_modules(False)

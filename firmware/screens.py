@@ -44,12 +44,12 @@ _LINE = 12
 # labels (title, detail, big, cue, phase, hint), each x0, y0, x1, y1 and the
 # largest text scale, 0 for a label the shape hides.  FULL: the countdown fills
 # the middle; SPLIT: a smaller one above the cue (getting ready, moving in); _TEXT:
-# lines of text in the middle; WIDE and _ASK only differ on the mono screen.
+# lines of text in the middle; WIDE and ASK only differ on the mono screen.
 FULL = const(0)
 SPLIT = const(1)
 _TEXT = const(2)
 WIDE = const(3)
-_ASK = const(4)
+ASK = const(4)
 _COLOR = bytes((
     0, 0, 240, 28, 2, 0, 28, 240, 54, 2, 4, 56, 236, 184, 10, 0, 0, 0, 0, 0,
     0, 184, 240, 212, 2, 0, 218, 240, 240, 1,
@@ -188,28 +188,6 @@ class Screens:
 
     def message(self, title: str, text: str, hint: str = "any button") -> None:
         self.show(MESSAGE, _TEXT, (title, text, "", "", "", hint))
-
-    def pair_code(self, code: str, phone: bool, checking: bool) -> None:
-        """A code as big as the countdown, read from across a desk: the laptop's
-        pairing code, or the phone terminal's unlock code (a different secret)."""
-        if phone:
-            texts = ("Phone unlock", "type: unlock CODE", code, "", "", "any button: cancel")
-        elif checking:
-            texts = ("Pairing", "checking the code", "...", "", "", "A: cancel")
-        else:
-            texts = ("Pair laptop", "stretchcue pair", code, "", "B: phone code", "A: cancel")
-        if self.color:
-            self.show(MESSAGE, FULL, texts)
-        else:
-            hint = "A cancel  B phone" if texts[4] else texts[5]
-            self.show(MESSAGE, WIDE, (texts[0], "", texts[2], "", hint, ""))
-
-    def ask_pair(self, name: str) -> None:
-        """The code matched: nothing is stored until the person says yes here."""
-        if self.color:
-            self.show(MESSAGE, FULL, ("Pair with", name, "?", "", "A yes  B no", ""))
-        else:
-            self.show(MESSAGE, _ASK, ("Pair with", name + "?", "", "", "A yes  B no", ""))
 
     def dim(self, dimmed: bool) -> None:
         if self.display is None:
