@@ -49,7 +49,8 @@ def test_pairing_code_lives_only_as_long_as_a_pairing():
         sp = host_pake.Spake2(b"H", "123456", urandom(32))
         r = host.one(m.PAIR_START, host.host_id + sp.share())
         assert r.ftype == m.PAIR_REPLY
-        assert not _loaded(PAKE)  # held by this attempt only, not by the import system
+        assert not _loaded(PAKE)  # not by the import system, and not by the attempt either:
+        assert isinstance(dev._spake, tuple) and [type(x) for x in dev._spake] == [bytes] * 2
         n = host_pake.SIZE
         mine = sp.finish(r.payload[:n], host.host_id, r.payload[n + 32:])
         sp.check(r.payload[n:n + 32])

@@ -87,7 +87,7 @@ class DeviceProtocol:
         self._window = window
         self._dec = fr.FrameDecoder()
         self._put: Any = None  # a transfer.PutReceiver from PUT_BEGIN until the upload ends
-        self._spake: Any = None
+        self._spake: Any = None  # (host's tag, pair key) between PAIR_REPLY and PAIR_CONFIRM
         self._asking: Any = None  # (request id, host id, key) while the person is asked
         self._name = ""
         self._now = 0

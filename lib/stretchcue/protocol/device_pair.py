@@ -85,17 +85,17 @@ def _work(proto: Any, w: Any, req: int, p: bytes, code: str, out: list) -> None:
     proto._name = host_name(p[_ID + _SHARE:])
     from stretchcue.protocol import pake
 
-    drop("stretchcue.protocol.pake")  # kept alive by this attempt's Spake2 only
+    drop("stretchcue.protocol.pake")  # kept alive by this call only
     drop("stretchcue.protocol.ed25519")
-    proto._spake = sp = pake.Spake2(b"D", code, proto._rand(_SECRET))
+    sp = pake.Spake2(b"D", code, proto._rand(_SECRET))
     dev_id = str(proto.api.info().get("id", "")).encode()
     try:
         tag = sp.finish(p[_ID:_ID + _SHARE], proto._host_id + bytes(p[_ID + _SHARE:]), dev_id)
     except pake.PairError as e:
-        proto._spake = None
         w.failed(proto)
         out.append(fr.encode(m.ERROR, req, m.error_payload(m.PAIR_FAILED, str(e))))
         return
+    proto._spake = sp.kept()  # two byte strings: SPAKE2's code goes while the host answers
     out.append(fr.encode(m.PAIR_REPLY, req, sp.share() + tag + dev_id))
 
 
@@ -106,11 +106,12 @@ def confirm(proto: Any, req: int, p: bytes) -> None:
     if sp is None or w is None or w.owner is not proto or proto._asking is not None:
         raise m.ProtocolError(m.NOT_PAIRING, "no pairing in progress")
     proto._spake = None
-    try:
-        sp.check(p)
-    except ValueError:  # pake.PairError
+    from stretchcue.protocol.sha256 import equal
+
+    expect, key = sp
+    if not equal(bytes(p), expect):
         w.failed(proto)
         raise m.ProtocolError(m.PAIR_FAILED, "wrong code; the device shows a new one" if
-                              w.open else "wrong code; pairing closed") from None
-    proto._asking = (req, proto._host_id, sp.pair_key)
+                              w.open else "wrong code; pairing closed")
+    proto._asking = (req, proto._host_id, key)
     w.ask(proto, proto._name)

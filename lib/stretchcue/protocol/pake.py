@@ -113,6 +113,11 @@ class Spake2:
         self._expect = cb if host else ca
         return ca if host else cb
 
+    def kept(self) -> tuple:
+        """(the other side's tag, ``pair_key``): all a finished side needs, so a board can
+        let this object, and the group's code with it, go while the other side answers."""
+        return self._expect, self.pair_key
+
     def check(self, tag: Any) -> None:
         """Raise PairError unless ``tag`` is the other side's correct confirmation."""
         if not self._expect or not _sha.equal(bytes(tag), self._expect):
