@@ -72,11 +72,11 @@ class DeviceApi:
         if name == self.app.name:
             self.app.reload_routines()
 
-    def stage_routine(self, name: str, data: Any) -> None:
-        """An upload onto flash, not yet a routine (``store_staged`` checks and keeps it):
-        the caller then lets go of its buffer before the routine is parsed."""
+    def stage_write(self, name: str, offset: int, data: Any) -> None:
+        """A chunk of an upload onto flash as it arrives, not yet a routine
+        (``store_staged`` checks and keeps it): no buffer of the routine's size."""
         try:
-            self.store.stage_routine(name, data)
+            self.store.stage_write(name, offset, data)
         except StoreError as e:
             raise m.ProtocolError(m.NO_SPACE, e.reason) from None
 

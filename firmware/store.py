@@ -198,17 +198,18 @@ class Store:
 
     def put_routine(self, name: str, data: bytes) -> None:
         """Check, then atomically replace; a cut at any byte leaves old or new, never a mix."""
-        self.stage_routine(name, data)
+        self.stage_write(name, 0, data)
         self.store_staged(name)
 
-    def stage_routine(self, name: str, data: Any) -> None:
-        """Write an arriving routine beside the routines as ``NAME.json.new``: not one of
-        them yet (listing, boot and a cut never take it for one) until ``store_staged``."""
+    def stage_write(self, name: str, offset: int, data: Any) -> None:
+        """Write part of an arriving routine, at ``offset`` (0 starts afresh), beside the
+        routines as ``NAME.json.new``: not one of them (listing, boot and a cut never
+        take it for one) until ``store_staged`` has checked it."""
         try:
-            with open(self.routine_path(name) + ".new", "wb") as f:
+            with open(self.routine_path(name) + ".new", "r+b" if offset else "wb") as f:
+                if offset:
+                    f.seek(offset)
                 f.write(data)
-                f.flush()
-            _sync()
         except OSError as e:
             raise _explain(e) from None
 
@@ -218,6 +219,7 @@ class Store:
         path = self.routine_path(name)
         new = path + ".new"
         try:
+            _sync()  # every chunk on flash before it can become the routine
             with open(new, "rb") as f:
                 rt.load(f)
             # checked: now the .tmp of a replace, which a cut leaves for the next boot

@@ -222,11 +222,33 @@ class Host:
         return r
 
 
-def paired(code="123456"):
+class FlashDevice(MemoryDevice):
+    """A board's way with uploads: each chunk staged as it arrives, then checked whole."""
+
+    def __init__(self, free=100000):
+        super().__init__(free)
+        self.staged = {}
+        self.writes = 0
+
+    def stage_write(self, name, offset, data):
+        f = self.staged.setdefault(name, bytearray()) if offset else bytearray()
+        self.staged[name] = f
+        f[offset:offset + len(data)] = data
+        self.writes += 1
+
+    def store_staged(self, name):
+        from stretchcue import routine as rt
+
+        data = bytes(self.staged.pop(name))
+        rt.loads(data)
+        self.put_routine(name, data)
+
+
+def paired(code="123456", api=None):
     """A device and a host that has paired and authenticated with it."""
     from stretchcue.protocol.device import DeviceProtocol
 
-    api = MemoryDevice()
+    api = api or MemoryDevice()
     dev = DeviceProtocol(api, urandom)
     host = Host(dev)
     dev.enter_pairing(code, 0)

@@ -3,7 +3,7 @@
 import struct
 from binascii import crc32
 
-from proto_api import Host, MemoryDevice, error_code, paired, urandom
+from proto_api import FlashDevice, Host, MemoryDevice, error_code, paired, urandom
 
 from stretchcue import sessionlog
 from stretchcue.protocol import frame as fr
@@ -126,12 +126,35 @@ def test_busy_at_commit_keeps_the_upload_for_later():
 
 
 def test_put_resumes_after_disconnect_from_last_ack():
-    api, dev, host = paired()
+    _resume_after_disconnect(MemoryDevice())
+
+
+def test_put_staged_chunk_by_chunk_resumes_and_never_keeps_the_whole_in_ram():
+    api = FlashDevice()
+    _resume_after_disconnect(api)
+    assert api.writes > (len(GOOD) + 6000) // transfer.CHUNK and not api.staged
+
+
+def test_a_staged_put_with_a_wrong_crc_or_an_invalid_routine_changes_nothing():
+    api, dev, host = paired(api=FlashDevice())
+    api.routines["r"] = GOOD
+    bad = b'{"name": "x", "stretches": []}'
+    for data, crc, code in ((GOOD[:-1] + b" ", crc32(GOOD), m.BAD_CRC),
+                            (bad, crc32(bad), m.BAD_ROUTINE)):
+        _begin(host, "r", data, crc & 0xFFFFFFFF)
+        _send_chunks(host, data, 0, len(data))
+        assert error_code(host.one(m.PUT_COMMIT)) == code
+        assert api.routines["r"] == GOOD
+
+
+def _resume_after_disconnect(api):
+    api, dev, host = paired(api=api)
     data = GOOD + b" " * 6000
     _begin(host, "r", data)
     window_bytes = transfer.WINDOW * transfer.CHUNK
     # one acknowledgement, then a window less one chunk
     _send_chunks(host, data, 0, window_bytes + (transfer.WINDOW - 1) * transfer.CHUNK)
+    assert (dev._put._data is None) == hasattr(api, "stage_write")  # staged: no buffer
     dev.disconnected()
     host.session = None
     assert host.auth().ftype == m.OK

@@ -325,14 +325,14 @@ def test_an_upload_is_staged_on_flash_and_kept_only_if_it_reads_back_valid(store
 
     _, good = load(resolve("desk-break"))
     store.put_routine("r", good)
-    store.stage_routine("r", b'{"name": "x", "stretches": []}')
+    store.stage_write("r", 0, b'{"name": "x", "stretches": []}')
     assert "r" in store.routine_names() and os.path.exists(store.routine_path("r") + ".new")
     with pytest.raises(rt.RoutineError):
         store.store_staged("r")
     assert not os.path.exists(store.routine_path("r") + ".new")
     assert store.read_routine("r") == good
     _, other = load(resolve("lower-back"))
-    store.stage_routine("r", other)
+    store.stage_write("r", 0, other)
     assert store.read_routine("r") == good and store.routine_names() == ["r"]  # not yet
     store.store_staged("r")
     assert store.read_routine("r") == other

@@ -8,9 +8,10 @@ through ``api``, an object the firmware (or a test) provides::
     api.busy                      True while a session runs
     api.list_routines() -> list   [{"name", "size", "crc", "selected", "builtin"}]
     api.put_routine(name, data)   validated canonical JSON; atomic replace
-    api.stage_routine(name, data) optional, with store_staged(name): the upload onto flash
-                                  first, its buffer freed, then checked as read back
-                                  (RoutineError) and swapped in (a board's way)
+    api.stage_write(name, offset, data) optional, with store_staged(name): each chunk
+                                  onto flash as it arrives (offset 0 starts the file),
+                                  then the whole checked as read back (RoutineError)
+                                  and swapped in (a board's way)
     api.select(name) -> bool      False: no such routine
     api.delete(name) -> bool      False: no such routine
     api.log_after(cursor, max_bytes, limit) -> (raw records with seq > cursor, joined into

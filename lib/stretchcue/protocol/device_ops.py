@@ -9,7 +9,6 @@ does not hold this too.
 from __future__ import annotations
 
 import struct
-from binascii import crc32
 
 from stretchcue import drop
 from stretchcue import routine as rt
@@ -60,7 +59,7 @@ def dispatch(proto: Any, t: int, req: int, p: bytes, out: list) -> None:
         if proto._put is None:
             from stretchcue.protocol.transfer import PutReceiver
 
-            proto._put = PutReceiver()
+            proto._put = PutReceiver(getattr(api, "stage_write", None))
         try:
             offset = proto._put.begin(name, size, crc)
         finally:
@@ -105,18 +104,14 @@ def commit(proto: Any, req: int, out: list) -> None:
     put = proto._put
     if put is None:
         raise m.ProtocolError(m.NO_TRANSFER, "no routine upload in progress")
-    name = put.name
+    name, size, crc = put.name, put.size, put.crc
     try:
         data = put.finish()
     finally:
         put_done(proto)
-    size, crc = len(data), crc32(data) & 0xFFFFFFFF
     api = proto.api
-    stage = getattr(api, "stage_routine", None)
     try:
-        if stage is not None:  # a board: onto flash, the buffer freed, then checked
-            stage(name, data)
-            data = None
+        if data is None:  # a board: on flash already, checked as read back
             api.store_staged(name)
         else:
             rt.loads(data)

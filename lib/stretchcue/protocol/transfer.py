@@ -5,9 +5,10 @@ waiting for an answer after every 20-byte piece would spend most of a transfer
 idle.  The sender sends a whole window (``WINDOW`` chunks) back to back and the
 receiver acknowledges once, with the offset it has.  A chunk at an unexpected
 offset makes the receiver acknowledge at once with the offset it wants, and
-the sender goes back to it.  The device keeps a half-received routine in RAM
-across a disconnect, so a put of the same name, size and CRC resumes from the
-last acknowledged offset instead of starting again.
+the sender goes back to it.  The device keeps a half-received routine across a
+disconnect (a board on flash as it arrives, else in RAM), so a put of the same
+name, size and CRC resumes from the last acknowledged offset instead of
+starting again.
 """
 
 from __future__ import annotations
@@ -40,9 +41,16 @@ RX_BUFFER = const(1280)
 
 
 class PutReceiver:
-    """The device's side of one routine upload (sans-I/O; the caller sends the acks)."""
+    """The device's side of one routine upload (sans-I/O; the caller sends the acks).
 
-    def __init__(self) -> None:
+    ``write(name, offset, chunk)`` takes each chunk as it arrives (a board stages it
+    on flash, so an upload never needs a buffer of its size, up to 8 KB in one
+    piece, on a fragmented heap); without it the chunks are kept in RAM until
+    ``finish``.  Chunks are taken in order only, so the CRC is kept as they come.
+    """
+
+    def __init__(self, write: Any = None) -> None:
+        self._write = write
         self.clear()
 
     def clear(self) -> None:
@@ -50,13 +58,12 @@ class PutReceiver:
         self.size = 0
         self.crc = 0
         self.offset = 0
+        self.active = False
         self._acked = 0
         self._n = 0
+        self._run = 0  # CRC-32 of the bytes up to offset
+        self._run_acked = 0
         self._data: Any = None
-
-    @property
-    def active(self) -> bool:
-        return self._data is not None
 
     def begin(self, name: str, size: int, crc: int) -> int:
         """Start, or resume the same upload; returns the offset to send from."""
@@ -70,8 +77,11 @@ class PutReceiver:
             self.name = name
             self.size = size
             self.crc = crc
-            self._data = bytearray(size)
+            self.active = True
+            if self._write is None:
+                self._data = bytearray(size)
         self.offset = self._acked
+        self._run = self._run_acked
         self._n = 0
         return self.offset
 
@@ -89,7 +99,11 @@ class PutReceiver:
                                   % (len(chunk), offset, self.size))
         if offset != self.offset:
             return offset > self.offset  # a gap: ask for the missing bytes now
-        self._data[offset:end] = chunk
+        if self._write is None:
+            self._data[offset:end] = chunk
+        else:
+            self._write(self.name, offset, chunk)
+        self._run = crc32(chunk, self._run)
         self.offset = end
         self._n += 1
         return end == self.size or self._n >= WINDOW
@@ -97,20 +111,22 @@ class PutReceiver:
     def acked(self) -> int:
         """Record that the current offset was acknowledged; returns it."""
         self._acked = self.offset
+        self._run_acked = self._run
         self._n = 0
         return self.offset
 
     def finish(self) -> Any:
         """The whole file once complete and its CRC matches (the receive buffer itself,
-        not a copy: a board may not have room for two); clears the upload either way."""
+        not a copy: a board may not have room for two; None if ``write`` took it);
+        clears the upload either way."""
         if not self.active:
             raise m.ProtocolError(m.NO_TRANSFER, "no routine upload in progress")
         if self.offset != self.size:
             raise m.ProtocolError(m.NO_TRANSFER, "upload has %d of %d bytes"
                                   % (self.offset, self.size))
         data = self._data
-        crc = self.crc
+        good = self._run & 0xFFFFFFFF == self.crc
         self.clear()
-        if crc32(data) & 0xFFFFFFFF != crc:
+        if not good:
             raise m.ProtocolError(m.BAD_CRC, "routine CRC does not match; send it again")
         return data
