@@ -16,7 +16,7 @@ try:
 except ImportError:
     pass
 
-_RESULTS = {"paired": "Paired with %s", "unlocked": "Phone unlocked for this connection",
+_RESULTS = {"unlocked": "Phone unlocked for this connection",
             "declined": "Not paired", "timed out": "Ended: no code typed in 2 minutes",
             "too many wrong codes": "Ended after too many wrong codes",
             "ended": "The computer went away; not paired"}
@@ -47,9 +47,10 @@ def show(app: Any, now_ms: int) -> None:
         pair_code(app.screens, w.code, w.kind == 2, w.owner is not None)  # 2: PHONE
     else:
         r = w.result
-        if r != "cancelled":
-            app._message("Pairing", _RESULTS.get(r, r) % w.name if r == "paired" else
-                         _RESULTS.get(r, r))
+        if r == "paired":  # the title says it, the name is all the line needs
+            app._message("Paired", w.name)
+        elif r != "cancelled":
+            app._message("Pairing", _RESULTS.get(r, r))
         done(app)
 
 

@@ -76,12 +76,14 @@ def progress(sc: Any, permille: int) -> None:
 
 def session(sc: Any, title: str, detail: str, seconds: int, phase: str, hint: str,
             cue: str = "", done: int = -1) -> None:
-    """One step: ``cue`` (getting ready, moving in) gets its own area; ``done``
+    """One step: ``cue`` (getting ready, moving in) gets its own area, in place of the
+    hint (the buttons' use is shown again for the hold; every glyph on the screen is a
+    tile on the board's heap, and this is the screen with the most); ``done``
     (permille of a hold) draws the hold's progress apart from the breath."""
     big = "%d" % seconds
     if sc.color:
         if cue:
-            sc.show(SESSION, SPLIT, (title, detail, big, cue, phase, hint))
+            sc.show(SESSION, SPLIT, (title, detail, big, cue, phase, ""))
         else:
             sc.show(SESSION, FULL, (title, detail, big, "", phase, hint))
     elif cue and len(phase) + len(big) < COLS:  # the OLED is the smallest screen

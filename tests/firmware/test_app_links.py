@@ -82,7 +82,7 @@ def test_one_code_for_every_link_and_nothing_stored_before_yes(tmp_path, capsys)
     assert api.keys == {}
     assert confirm(a, usb, laptop, 100).ftype == m.OK
     a.step(150)
-    assert a.mode == "message" and a._last_text == "Pairing: Paired with test laptop"
+    assert a.mode == "message" and a._last_text == "Paired: test laptop"
     assert not ble.protocol.pairing  # the code is used up everywhere
     assert Host(ble.protocol, b"B" * 16).pair(code).ftype == m.ERROR
     assert list(api.keys) == [b"H" * 16]
