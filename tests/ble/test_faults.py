@@ -262,7 +262,7 @@ def test_random_and_mutated_frames_change_nothing_and_the_device_still_answers(r
     after = (sorted(p.name for p in (rig.data / "routines").iterdir()),
              (rig.data / "log.bin").read_bytes(), (rig.data / "selected.txt").read_text())
     assert after == before
-    assert {r["name"] for r in routines} >= {"lower-back", NAME}
+    assert {r["name"] for r in routines} >= {"lower-back", NAME}, routines
 
 
 def test_replayed_frames_are_refused_on_the_same_and_a_new_connection(rig, keys):
