@@ -184,3 +184,16 @@ def test_the_window_maps_keys_a_b_c_and_closing_stops_the_run(monkeypatch):
     finally:
         WORLD.stop_reason = ""
         pygame.display.quit()
+
+
+def test_the_clock_runs_at_busy_speed_on_every_session_screen_and_only_there():
+    w = World()
+    menu = ["stretchcue", "Lower back", "29:28", "total", "A start  B next"]
+    moving_in = ["Knee to chest", "Left rep 1/4", "4", "On your back, hug one knee",
+                 "Breathe in, move in"]  # the cue in place of the hint
+    oled_ready = ["Knee to chest", "On your back", "Get ready 9"]
+    for texts, busy in ((menu, False), (moving_in, True), (oled_ready, True),
+                        (["Well done", "20 of 20 holds", "9:40", "under stretch"], False),
+                        (["Paired", "a laptop", "any button"], False)):
+        w.show(texts)
+        assert w.busy is busy, texts

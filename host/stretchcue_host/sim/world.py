@@ -16,6 +16,11 @@ import time as _real_time
 TICKS_PERIOD = 1 << 29
 
 
+#: Lines only a session's screens show (firmware/session_view.py's phases, its hints):
+#: while one is up the simulated clock runs at ``busy_speed``.
+_SESSION_LINES = ("Get ready", "Breathe in, move in", "Breathe out, sink", "Hold",
+                  "Release", "Rest", "Switch side", "PAUSED", "A pause", "A resume", "A +1")
+
 class SimStop(BaseException):
     """Ends the firmware's endless loop; not an Exception so firmware code cannot catch it."""
 
@@ -197,8 +202,8 @@ class World:
         if "under stretch" in texts:
             self.summary_seen = True
         busy = False
-        for t in texts:
-            if t.startswith("A pause") or t.startswith("A resume") or t.startswith("A +1"):
+        for t in texts:  # a step's phase line, or a hint only a session shows
+            if t.startswith(_SESSION_LINES):
                 busy = True
         self.busy = busy
         if texts != self.texts:
