@@ -7,6 +7,7 @@ reminder), never through a session or while a host is connected.
 
 from __future__ import annotations
 
+import gc
 from binascii import crc32
 
 import app as app_module
@@ -39,10 +40,13 @@ def reload_routines(app: Any) -> None:
             raise rt.RoutineError([])
         app.routine = rt.loads(data)
     except Exception as e:  # noqa: BLE001  (a stored routine must never stop a boot)
+        damaged = bool(data)
+        data = b""
+        gc.collect()  # after a MemoryError: the bytes and the half-built tree go first
         if not isinstance(e, rt.RoutineError):
             app.store.set_aside(app.store.routine_path(name), e)
             app.note = "'%s' is unreadable, set aside; using the built-in routine" % name
-        elif data:
+        elif damaged:
             app.note = "'%s' is damaged (%s); using the built-in routine" % (
                 name, e.errors[0][0] if e.errors else "?")
         name, data = DEFAULT_NAME, _builtin()

@@ -333,3 +333,36 @@ def test_a_read_only_flash_at_first_start_still_boots_to_the_menu(tmp_path, monk
     to_menu(app)
     session(app)
     assert app.screens.title.text == "Not saved"
+
+
+def test_out_of_memory_reading_a_routine_frees_it_before_the_built_in_is_read(tmp_path,
+                                                                              monkeypatch):
+    """Found on CircuitPython's VM with a heap near a CLUE's: json ran out of memory on
+    a routine nested 4000 deep, and reading the built-in routine then failed too while
+    the damaged bytes were still held."""
+    import app_more
+
+    from stretchcue import routine as rt
+
+    real_loads, real_builtin = rt.loads, app_more._builtin
+    order = []
+
+    def loads(data):
+        if bytes(data) == DEEP:
+            raise MemoryError("memory allocation failed, allocating 8192 bytes")
+        return real_loads(data)
+
+    def builtin():
+        order.append("built-in")
+        return real_builtin()
+
+    monkeypatch.setattr(rt, "loads", loads)
+    monkeypatch.setattr(app_more, "_builtin", builtin)
+    monkeypatch.setattr(app_more.gc, "collect", lambda: order.append("collect"))
+    root = tmp_path / "data"
+    write(str(root / "routines" / "deep.json"), DEEP)
+    write(str(root / "selected.txt"), b"deep")
+    app = boot(root)
+    assert order == ["collect", "built-in"] and app.name == "lower-back"
+    assert "'deep' is unreadable, set aside" in app.note
+    assert (root / "routines" / "deep.json.bad").read_bytes() == DEEP
