@@ -25,6 +25,14 @@ except ImportError:
 FIRMWARE_VERSION = "0.1.0"
 
 
+def _transfer() -> Any:
+    """``store_transfer``, loaded for the first upload, listing or pull a host asks for
+    (not for pairing) and forgotten with the protocol (``links._SERVING``)."""
+    import store_transfer
+
+    return store_transfer
+
+
 class DeviceApi:
     def __init__(self, app: Any, device_id: str) -> None:
         self.app = app
@@ -55,7 +63,7 @@ class DeviceApi:
                 size, crc = len(data), crc32(data) & 0xFFFFFFFF
             else:
                 try:
-                    size, crc = self.store.routine_crc(name)
+                    size, crc = _transfer().routine_crc(self.store, name)
                 except OSError:  # unreadable: set aside when next selected
                     continue
                 if size > MAX_ROUTINE_BYTES:
@@ -66,7 +74,7 @@ class DeviceApi:
 
     def put_routine(self, name: str, data: bytes) -> None:
         try:
-            self.store.put_routine(name, data)
+            _transfer().put_routine(self.store, name, data)
         except StoreError as e:
             raise m.ProtocolError(m.NO_SPACE, e.reason) from None
         if name == self.app.name:
@@ -76,14 +84,14 @@ class DeviceApi:
         """A chunk of an upload onto flash as it arrives, not yet a routine
         (``store_staged`` checks and keeps it): no buffer of the routine's size."""
         try:
-            self.store.stage_write(name, offset, data)
+            _transfer().stage_write(self.store, name, offset, data)
         except StoreError as e:
             raise m.ProtocolError(m.NO_SPACE, e.reason) from None
 
     def store_staged(self, name: str) -> None:
         """RoutineError if the staged routine is not valid; else it replaces ``name``."""
         try:
-            self.store.store_staged(name)
+            _transfer().store_staged(self.store, name)
         except StoreError as e:
             raise m.ProtocolError(m.NO_SPACE, e.reason) from None
         if name == self.app.name:
@@ -99,7 +107,7 @@ class DeviceApi:
     def delete(self, name: str) -> bool:
         """Deleting a stored routine that hides the built-in one brings the built-in back;
         the built-in one itself cannot go.  Deleting the selected routine selects it."""
-        done = self.store.delete_routine(name)
+        done = _transfer().delete_routine(self.store, name)
         if done:
             if name != DEFAULT_NAME and self.store.selected() == name:
                 try:
@@ -129,10 +137,10 @@ class DeviceApi:
         return True
 
     def log_after(self, cursor: int, max_bytes: int, limit: int = 0) -> tuple:
-        return self.store.log_after(cursor, max_bytes, limit)
+        return _transfer().log_after(self.store, cursor, max_bytes, limit)
 
     def ack(self, seq: int) -> None:
-        self.store.ack(seq)
+        _transfer().ack(self.store, seq)
 
     def set_clock(self, epoch_s: int) -> None:
         import rtc

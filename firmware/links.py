@@ -24,6 +24,7 @@ except ImportError:
 #: What serving a host loads, in the order to forget it (see ``OnDemand``); the pairing
 #: window (``stretchcue.protocol.pairing``) is the app's.
 _SERVING = ("stretchcue.protocol.device", "stretchcue.protocol.device_ops", "device_api",
+            "store_transfer",
             "stretchcue.protocol.device_pair",
             "stretchcue.protocol.transfer", "stretchcue.protocol.auth", "stretchcue.protocol.aes",
             "stretchcue.protocol.sha256", "stretchcue.protocol.frame",

@@ -178,73 +178,9 @@ class Store:
     def routine_path(self, name: str) -> str:
         return self.routines_dir + "/" + name + ".json"
 
-    def routine_crc(self, name: str) -> tuple:
-        """(size, CRC-32) of a stored routine, read 512 bytes at a time; OSError if
-        unreadable.  Listing routines holds none of them whole."""
-        from binascii import crc32
-
-        size = crc = 0
-        with open(self.routine_path(name), "rb") as f:
-            while True:
-                chunk = f.read(_CHUNK)
-                if not chunk:
-                    return size, crc & 0xFFFFFFFF
-                size += len(chunk)
-                crc = crc32(chunk, crc)
-
     def read_routine(self, name: str) -> bytes:
         """Its bytes; raises OSError or ValueError (over ``MAX_ROUTINE_BYTES``) if unreadable."""
         return self._load(self.routine_path(name), rt.MAX_ROUTINE_BYTES) or b""
-
-    def put_routine(self, name: str, data: bytes) -> None:
-        """Check, then atomically replace; a cut at any byte leaves old or new, never a mix."""
-        self.stage_write(name, 0, data)
-        self.store_staged(name)
-
-    def stage_write(self, name: str, offset: int, data: Any) -> None:
-        """Write part of an arriving routine, at ``offset`` (0 starts afresh), beside the
-        routines as ``NAME.json.new``: not one of them (listing, boot and a cut never
-        take it for one) until ``store_staged`` has checked it."""
-        try:
-            with open(self.routine_path(name) + ".new", "r+b" if offset else "wb") as f:
-                if offset:
-                    f.seek(offset)
-                f.write(data)
-        except OSError as e:
-            raise _explain(e) from None
-
-    def store_staged(self, name: str) -> None:
-        """Check the staged routine as read back from flash (so the upload's buffer is
-        free by now), then swap it in atomically; RoutineError, and it is gone, if bad."""
-        path = self.routine_path(name)
-        new = path + ".new"
-        try:
-            _sync()  # every chunk on flash before it can become the routine
-            with open(new, "rb") as f:
-                rt.load(f)
-            # checked: now the .tmp of a replace, which a cut leaves for the next boot
-            # to finish (store_open), where an unchecked .new is never taken
-            os.rename(new, path + ".tmp")
-            if _exists(path):
-                os.remove(path)
-            os.rename(path + ".tmp", path)
-            _sync()
-        except OSError as e:
-            raise _explain(e) from None
-        except rt.RoutineError:
-            try:
-                os.remove(new)
-            except OSError:
-                pass
-            raise
-
-    def delete_routine(self, name: str) -> bool:
-        path = self.routines_dir + "/" + name + ".json"
-        if not _exists(path):
-            return False
-        os.remove(path)
-        _sync()
-        return True
 
     def selected(self) -> str:
         path = self.root + "/selected.txt"
@@ -289,59 +225,6 @@ class Store:
         if self.size > self.hard_limit:
             self._prune()
         return seq
-
-    def log_after(self, cursor: int, max_bytes: int, limit: int = 0) -> tuple:
-        """``(raw records with seq > cursor, more)``, at most ``max_bytes`` of them (at least
-        one), joined into pieces of up to ``limit`` bytes of whole records (0: one each).
-
-        Joined as they are read: a window's records one by one are two hundred
-        small objects, heavier on a board's heap than the frames they end up in.
-        A pull asks for consecutive pieces (a frame's worth each), each from the seq
-        the last one ended at: that one is read on from where the last stopped, not
-        from the start.
-        """
-        off = self._pull_off if cursor == self._pull_seq else 0
-        rd = sl.Reader(off)
-        out: list = []
-        part: list = []
-        psize = size = 0
-        last = cursor
-        records = self._records(off, rd)
-        try:
-            for r in records:
-                if r.seq <= cursor:
-                    continue
-                n = len(r.raw)
-                if size + n > max_bytes and size:
-                    self._pull_seq, self._pull_off = last, r.offset
-                    out.append(b"".join(part))
-                    return out, True
-                if part and psize + n > limit:
-                    out.append(b"".join(part))
-                    part = []
-                    psize = 0
-                part.append(r.raw)
-                psize += n
-                size += n
-                last = r.seq
-        finally:
-            records.close()
-        if part:
-            out.append(b"".join(part))
-        self._pull_seq, self._pull_off = last, rd.size  # the end: the next append goes there
-        if last > self.mark:  # the host has seen it: never issue it again
-            try:
-                self._set_mark()
-            except StoreError:
-                pass  # read-only: nothing is appended or pruned either
-        return out, False
-
-    def ack(self, seq: int) -> None:
-        """Remember what the host holds; prune only acknowledged records."""
-        self.acked = max(self.acked, min(seq, self.next_seq - 1))
-        self._set_mark()
-        self._replace(self.root + "/ack.txt", (str(self.acked).encode(),))
-        self._prune()
 
     def _set_mark(self) -> None:
         """seq.txt := the last seq issued, before anything can take records out of the log."""

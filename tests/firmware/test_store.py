@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+import store_transfer
 from store import Store
 
 from stretchcue import sessionlog as sl
@@ -49,7 +50,7 @@ def test_power_cut_at_every_byte_of_a_record_keeps_all_completed_ones(tmp_path, 
 
 def test_interrupted_routine_replace_is_finished_at_next_start(tmp_path, store):
     _, canon = load(resolve("desk-break"))
-    store.put_routine("desk", canon)
+    store_transfer.put_routine(store, "desk", canon)
     _, newer = load(resolve("lower-back"))
     final = store.routines_dir + "/desk.json"
     with open(final + ".tmp", "wb") as f:
@@ -62,7 +63,7 @@ def test_interrupted_routine_replace_is_finished_at_next_start(tmp_path, store):
 
 def test_half_written_temporary_routine_is_discarded(tmp_path, store):
     _, canon = load(resolve("desk-break"))
-    store.put_routine("desk", canon)
+    store_transfer.put_routine(store, "desk", canon)
     with open(store.routines_dir + "/desk.json.tmp", "wb") as f:
         f.write(canon[:40])
     again = Store(store.root)
@@ -74,9 +75,9 @@ def test_invalid_routine_is_refused_and_old_one_kept(store):
     from stretchcue import routine
 
     _, canon = load(resolve("desk-break"))
-    store.put_routine("desk", canon)
+    store_transfer.put_routine(store, "desk", canon)
     with pytest.raises(routine.RoutineError):
-        store.put_routine("desk", b'{"name": "x"}')
+        store_transfer.put_routine(store, "desk", b'{"name": "x"}')
     assert store.read_routine("desk") == canon
 
 
@@ -85,7 +86,7 @@ def test_ack_prunes_only_acknowledged(tmp_path):
     store.open()
     fill(store, 30)
     size = os.path.getsize(store.log_path)
-    store.ack(20)
+    store_transfer.ack(store, 20)
     assert [r.seq for r in logged(store)] == list(range(21, 31))
     assert os.path.getsize(store.log_path) < size
     again = Store(store.root)
@@ -95,7 +96,7 @@ def test_ack_prunes_only_acknowledged(tmp_path):
 
 def test_log_after_pages_by_size(store):
     fill(store, 10)
-    page, more = store.log_after(3, 60)
+    page, more = store_transfer.log_after(store, 3, 60)
     assert more and sl.scan(b"".join(page))[0][0].seq == 4
 
 
@@ -229,7 +230,7 @@ def test_a_pull_of_the_whole_log_returns_every_record_once_in_order(tmp_path, mo
     monkeypatch.setattr(store_module, "open", counting, raising=False)
     got, cursor, windows = [], 0, 0
     while True:
-        page, more = store.log_after(cursor, 8000)
+        page, more = store_transfer.log_after(store, cursor, 8000)
         got += page
         windows += 1
         if page:
@@ -242,9 +243,9 @@ def test_a_pull_of_the_whole_log_returns_every_record_once_in_order(tmp_path, mo
     assert windows > 20 and read[0] < 1.2 * os.path.getsize(store.log_path)
     # Nothing new: one empty answer, read from where the pull ended.
     before = read[0]
-    assert store.log_after(cursor, 8000) == ([], False) and read[0] == before
+    assert store_transfer.log_after(store, cursor, 8000) == ([], False) and read[0] == before
     # Any other cursor is read from the start and still answered right.
-    page, more = store.log_after(5, 100)
+    page, more = store_transfer.log_after(store, 5, 100)
     assert more and sl.scan(page[0])[0][0].seq == 6
 
 
@@ -263,7 +264,7 @@ def test_prune_streams_to_what_the_rules_keep(tmp_path):
         acked = rnd.randint(0, len(recs) + 2)
         want, _ = sl.prune(recs, acked, soft, hard)
         store.hard_limit = hard
-        store.ack(acked)
+        store_transfer.ack(store, acked)
         data = open(store.log_path, "rb").read()
         assert data == (want if want is not None else b"".join(r.raw for r in recs)), case
         assert store.size == len(data)
@@ -276,10 +277,10 @@ def test_a_pull_after_a_prune_reads_the_new_file(tmp_path):
     store = Store(str(tmp_path / "data"), soft_limit=2000)
     store.open()
     fill(store, 200)
-    page, more = store.log_after(0, 500)
+    page, more = store_transfer.log_after(store, 0, 500)
     cursor = sl.scan(page[-1])[0][0].seq
-    store.ack(150)  # the file is rewritten: the pull's place in it is gone
-    page, more = store.log_after(cursor, 10_000)
+    store_transfer.ack(store, 150)  # the file is rewritten: the pull's place in it is gone
+    page, more = store_transfer.log_after(store, cursor, 10_000)
     assert [sl.scan(r)[0][0].seq for r in page] == list(range(151, 201)) and not more
 
 
@@ -309,8 +310,8 @@ def test_corruption_and_a_torn_tail_in_a_long_log(tmp_path):
 
 def test_log_after_joins_whole_records_into_pieces_as_it_reads(store):
     fill(store, 60)
-    single, more1 = store.log_after(2, 1500)
-    pieces, more2 = store.log_after(2, 1500, 200)
+    single, more1 = store_transfer.log_after(store, 2, 1500)
+    pieces, more2 = store_transfer.log_after(store, 2, 1500, 200)
     assert more1 == more2 and b"".join(pieces) == b"".join(single)
     assert len(pieces) < len(single) and all(len(p) <= 200 for p in pieces)
     for p in pieces:  # whole records only
@@ -324,16 +325,16 @@ def test_an_upload_is_staged_on_flash_and_kept_only_if_it_reads_back_valid(store
     from stretchcue import routine as rt
 
     _, good = load(resolve("desk-break"))
-    store.put_routine("r", good)
-    store.stage_write("r", 0, b'{"name": "x", "stretches": []}')
+    store_transfer.put_routine(store, "r", good)
+    store_transfer.stage_write(store, "r", 0, b'{"name": "x", "stretches": []}')
     assert "r" in store.routine_names() and os.path.exists(store.routine_path("r") + ".new")
     with pytest.raises(rt.RoutineError):
-        store.store_staged("r")
+        store_transfer.store_staged(store, "r")
     assert not os.path.exists(store.routine_path("r") + ".new")
     assert store.read_routine("r") == good
     _, other = load(resolve("lower-back"))
-    store.stage_write("r", 0, other)
+    store_transfer.stage_write(store, "r", 0, other)
     assert store.read_routine("r") == good and store.routine_names() == ["r"]  # not yet
-    store.store_staged("r")
+    store_transfer.store_staged(store, "r")
     assert store.read_routine("r") == other
     assert not os.path.exists(store.routine_path("r") + ".new")

@@ -10,6 +10,7 @@ import os
 import tracemalloc
 
 import pytest
+import store_transfer
 from app import App
 from hardware import Hardware
 from store import Store, StoreError
@@ -113,7 +114,7 @@ def test_routines_as_a_file_is_set_aside_and_the_folder_made_again(tmp_path):
     to_menu(app)
     assert (root / "routines.bad").read_bytes() == b"not a folder"
     _, canon = load(resolve("desk-break"))
-    app.store.put_routine("desk", canon)  # and the folder works
+    store_transfer.put_routine(app.store, "desk", canon)  # and the folder works
     assert app.store.routine_names() == ["desk"]
 
 
@@ -207,7 +208,7 @@ def test_a_routine_too_big_to_be_one_is_not_read_whole(tmp_path):
 
 
 def _pulled(store):
-    page, more = store.log_after(0, 1 << 20)
+    page, more = store_transfer.log_after(store, 0, 1 << 20)
     assert not more
     return sl.scan(b"".join(page))[0][-1].seq
 
@@ -234,7 +235,7 @@ def test_a_cut_between_the_steps_of_an_ack_replace_keeps_the_ack_and_the_seqs(tm
     store = app.store
     store.soft_limit = 1  # the ack prunes everything acknowledged
     top = _pulled(store)
-    store.ack(top)
+    store_transfer.ack(store, top)
     assert records(root)[0] == []
     os.rename(root / "ack.txt", root / "ack.txt.tmp")  # cut after the remove, before the rename
     again = boot(root)

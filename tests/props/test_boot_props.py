@@ -28,6 +28,7 @@ if "keypad" not in sys.modules:
 
     sys.modules["keypad"] = types.SimpleNamespace(Event=_hw.Event, Keys=_hw.Keys)
 
+import store_transfer  # noqa: E402
 from app import App  # noqa: E402
 from hardware import Hardware  # noqa: E402
 from store import Store  # noqa: E402
@@ -47,7 +48,7 @@ def _baseline() -> tuple:
     store = Store(base + "/data")
     store.open()
     _, canon = load(resolve("desk-break"))
-    store.put_routine("desk", canon)
+    store_transfer.put_routine(store, "desk", canon)
     store.select("desk")
     for s in range(3):
         store.append(sl.START, 1_700_000_000 + s, 60_000, 7, 2, "Desk break")
@@ -55,9 +56,9 @@ def _baseline() -> tuple:
             store.append(sl.HOLD, i // 2, 1 + i % 2, 1, 0, 30_000, 30_000, 0)
         store.append(sl.RATING, 0, 3)
         store.append(sl.END, 60_000, 0, 0, 0, 60_000, 0)
-    page, more = store.log_after(0, 1 << 20)
+    page, more = store_transfer.log_after(store, 0, 1 << 20)
     cursor = sl.scan(b"".join(page))[0][-1].seq  # the host has every record ...
-    store.ack(cursor - 3)  # ... and has acknowledged most
+    store_transfer.ack(store, cursor - 3)  # ... and has acknowledged most
     os.makedirs(base + "/data/keys")
     with open(base + "/data/" + KEY_FILE, "wb") as f:
         f.write(b"k" * 32)
