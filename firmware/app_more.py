@@ -14,7 +14,7 @@ import app as app_module
 from app import _REMIND, DEFAULT_NAME, MENU, MESSAGE, _builtin
 from store import StoreError
 
-from stretchcue import drop, resume
+from stretchcue import DROP, drop, resume
 from stretchcue import routine as rt
 from stretchcue import sessionlog as sl
 from stretchcue import timeline as tl
@@ -42,7 +42,8 @@ def reload_routines(app: Any) -> None:
     except Exception as e:  # noqa: BLE001  (a stored routine must never stop a boot)
         damaged = bool(data)
         data = b""
-        gc.collect()  # after a MemoryError: the bytes and the half-built tree go first
+        if DROP:  # a board, after a MemoryError: the bytes and the half-built tree go first
+            gc.collect()
         if not isinstance(e, rt.RoutineError):
             app.store.set_aside(app.store.routine_path(name), e)
             app.note = "'%s' is unreadable, set aside; using the built-in routine" % name
