@@ -72,14 +72,6 @@ class DeviceApi:
                         "selected": name == self.app.name, "builtin": builtin})
         return out
 
-    def put_routine(self, name: str, data: bytes) -> None:
-        try:
-            _transfer().put_routine(self.store, name, data)
-        except StoreError as e:
-            raise m.ProtocolError(m.NO_SPACE, e.reason) from None
-        if name == self.app.name:
-            self.app.reload_routines()
-
     def stage_write(self, name: str, offset: int, data: Any) -> None:
         """A chunk of an upload onto flash as it arrives, not yet a routine
         (``store_staged`` checks and keeps it): no buffer of the routine's size."""

@@ -40,12 +40,11 @@ from stretchcue_host.keys import KeyStore
 from stretchcue_host.routines import load, resolve
 from stretchcue_host.sim.fakes.modules import ROLES, STUB_BOARDS, _pin_names
 from stretchcue_host.sim.runner import parse_buttons
+from stretchcue_host.sim.world import SESSION_LINES
 
 SESSION_SCRIPT = "A@1s,A@30s,A@45s,B@60s,B_long@210s,A@425s,B@427s"
 MENU_HINT = "A start  B next"
 SUMMARY = "Well done"  # the summary's title (or "Stopped")
-BUSY = ("Get ready", "Breathe", "Hold", "Release", "Rest", "Switch side", "PAUSED",
-        "A resume")  # phases (paused on an OLED: how to go on)
 ATT_MTU = {"clue": 247, "cpb": 23, "feather": 185}
 DISPLAY = {"clue": [240, 240]}  # board.DISPLAY; the others build theirs
 I2C_OTHERS = {"feather": [0x3C]}  # the OLED FeatherWing answers on the shared bus
@@ -195,7 +194,8 @@ async def first_boot(res: Result, vm: Vm, work: Path) -> dict:
 
     vm.phase("menu")
     vm.press("A@500ms,A@2s")
-    await until(vm, lambda: any(t.startswith(BUSY) for t in vm.texts), "the pushed routine")
+    await until(vm, lambda: any(t.startswith(SESSION_LINES) for t in vm.texts),
+                "the pushed routine")
     res.check("the menu then offers the pushed routine, and it starts",
               any(MENU_HINT in tx and "Desk break" in tx for t, tx in vm.screens if t > pull_end)
               and "Neck side bend" in vm.texts, vm.texts)
@@ -232,7 +232,7 @@ async def second_boot(res: Result, vm: Vm, work: Path) -> None:
     await vm.start()
     await until(vm, lambda: vm.texts, "the first screen after the power cut")
     res.check("after a power cut mid-session the next boot resumes it by itself",
-              any(t.startswith(BUSY) for t in vm.texts), vm.texts)
+              any(t.startswith(SESSION_LINES) for t in vm.texts), vm.texts)
     vm.phase("resumed")
     await until(vm, lambda: SUMMARY in vm.texts, "the resumed session's summary")
     vm.press("A@500ms")  # to the menu, where the engine is no longer held

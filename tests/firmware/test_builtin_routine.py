@@ -91,7 +91,8 @@ def test_button_b_cycles_through_stored_and_builtin_routines(tmp_path):
         app._gesture("B", 0)
         seen.append(app.routine.name)
     assert seen == ["Desk break", "Lower back", "Desk break"]
-    api.put_routine("zz", load(resolve("desk-break"))[1])  # pushed, not selected
+    api.stage_write("zz", 0, load(resolve("desk-break"))[1])  # pushed, not selected
+    api.store_staged("zz")
     app._gesture("B", 0)
     app._gesture("B", 0)
     assert (app.name, app.routine.name) == ("zz", "Desk break")

@@ -17,8 +17,9 @@ TICKS_PERIOD = 1 << 29
 
 
 #: Lines only a session's screens show (firmware/session_view.py's phases, its hints):
-#: while one is up the simulated clock runs at ``busy_speed``.
-_SESSION_LINES = ("Get ready", "Breathe in, move in", "Breathe out, sink", "Hold",
+#: while one is up the simulated clock runs at ``busy_speed`` (and a run knows a
+#: session is under way, tests/boardimage/scenario.py).
+SESSION_LINES = ("Get ready", "Breathe in, move in", "Breathe out, sink", "Hold",
                   "Release", "Rest", "Switch side", "PAUSED", "A pause", "A resume", "A +1")
 
 class SimStop(BaseException):
@@ -203,7 +204,7 @@ class World:
             self.summary_seen = True
         busy = False
         for t in texts:  # a step's phase line, or a hint only a session shows
-            if t.startswith(_SESSION_LINES):
+            if t.startswith(SESSION_LINES):
                 busy = True
         self.busy = busy
         if texts != self.texts:
