@@ -36,7 +36,8 @@ LOG_WINDOW = const(32)  # most LOG_DATA frames per LOG_READ
 # flow control: one that does not fit is dropped, so the host never has more
 # than PUT_BEGIN + one window + PUT_COMMIT (~1.1 KB) in flight.  A board keeps
 # this ring on its heap for as long as it runs: 1.25 KB, not the 5 KB a window
-# of nine took, which cost a 4 KB push four more round trips (~0.2 s).
+# of nine needed; a 4 KB push takes four more round trips for it (about 0.08 s,
+# bench/ble_transfer.py).
 RX_BUFFER = const(1280)
 
 
