@@ -11,6 +11,7 @@ import tracemalloc
 
 from stretchcue import engine as en
 from stretchcue import routine, timeline
+from stretchcue.codes import Step
 
 
 def hour_routine() -> routine.Routine:
@@ -41,7 +42,7 @@ def main() -> None:
     eng = en.Engine(r)
     now = 0
     eng.start(now)
-    while eng.step[timeline.KIND] != timeline.HOLD:
+    while eng.step[Step.KIND] != Step.HOLD:
         now += 50
         eng.tick(now)
     now += 1

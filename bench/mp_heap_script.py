@@ -6,7 +6,8 @@ import struct  # noqa: F401
 
 gc.collect()
 base = gc.mem_alloc()
-from stretchcue import cues, engine, routine, sessionlog, timeline  # noqa: E402
+from stretchcue import cues, engine, routine, sessionlog  # noqa: E402
+from stretchcue.codes import Step  # noqa: E402
 
 gc.collect()
 after_import = gc.mem_alloc()
@@ -16,7 +17,7 @@ after_load = gc.mem_alloc()
 eng = engine.Engine(r)
 now = 1000
 eng.start(now)
-while eng.step[timeline.KIND] != timeline.HOLD:
+while eng.step[Step.KIND] != Step.HOLD:
     now += 50
     eng.tick(now)
 now += 1

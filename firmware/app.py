@@ -16,7 +16,6 @@ from screens import MENU, MESSAGE, RATE, SESSION, SUMMARY, Screens
 from store import Store, StoreError
 
 from stretchcue import drop
-from stretchcue import sessionlog as sl
 from stretchcue import timeline as tl
 
 try:
@@ -28,6 +27,10 @@ try:
 except ImportError:
     def const(x: int) -> int:  # type: ignore[misc]
         return x
+
+# Other modules' codes, named as in stretchcue.codes (tests/firmware/test_codes.py).
+_ACTION_ABORT = const(4)
+_REC_START = const(1)
 
 _MAX_SLEEP_MS = const(500)
 _LINK_POLL_MS = const(20)  # while the host is connected, answer it promptly
@@ -52,7 +55,9 @@ def _session_modules(load: bool) -> None:
         if sv is None:
             import session_view
 
-            sv, en, cues = session_view, session_view.en, session_view.cues
+            from stretchcue import cues
+            from stretchcue import engine as en
+            sv = session_view
     elif sv is not None:
         sv = en = cues = None
         drop("session_view")
@@ -172,7 +177,7 @@ class App:
             if self.reminder is not None:  # stretched today: no reminder later today
                 r = self.reminder
                 self._fired((epoch + r[2] * 60) // _DAY_S if epoch >= _CLOCK_SET_S else -1)
-            self._log(sl.START, epoch if epoch > 1_600_000_000 else 0, self.engine.plan_ms,
+            self._log(_REC_START, epoch if epoch > 1_600_000_000 else 0, self.engine.plan_ms,
                       self.routine_crc, len(self.routine.stretches), self.routine.name)
         self._events(self.engine.start(now_ms, index, 0), now_ms)
 
@@ -363,7 +368,7 @@ class App:
         if what == "start" and not self.busy:
             self._start(now_ms)
         elif what == "stop" and self.busy:
-            sv.events(self, self.engine.press(en.ABORT, now_ms), now_ms)
+            sv.events(self, self.engine.press(_ACTION_ABORT, now_ms), now_ms)
 
     def _events(self, events: list, now_ms: int) -> None:
         sv.events(self, events, now_ms)

@@ -16,13 +16,21 @@ from store import StoreError
 
 from stretchcue import DROP, drop, resume
 from stretchcue import routine as rt
-from stretchcue import sessionlog as sl
 from stretchcue import timeline as tl
 
 try:
     from typing import Any
 except ImportError:
     pass
+try:
+    from micropython import const
+except ImportError:
+    def const(x: int) -> int:  # type: ignore[misc]
+        return x
+
+# Other modules' codes, named as in stretchcue.codes (tests/firmware/test_codes.py).
+_CUE_REMIND = const(14)
+_REC_RESUMED = const(6)
 
 
 def reload_routines(app: Any) -> None:
@@ -90,7 +98,7 @@ def boot(app: Any, now_ms: int, woke: int = 0) -> None:
     if start is not None and start.fields()["routine_crc"] == app.routine_crc:
         index = resume.resume_index(app.routine, hold)
         app._start(now_ms, index)
-        app._log(sl.RESUMED, index, 0)
+        app._log(_REC_RESUMED, index, 0)
     elif app.note and not woke:
         app._message("Note", app.note)
 
@@ -129,7 +137,7 @@ def fire_remind(app: Any, now_ms: int) -> None:
     app._wake(now_ms)
     app_module._session_modules(True)
     app.player = app_module.cues.Player()
-    app.player.play(app_module.cues.REMIND, now_ms)
+    app.player.play(_CUE_REMIND, now_ms)
     app._reminding = True
     total_s = tl.total_ms(app.routine) // 1000
     app.screens.message("Time to stretch", "%s, %d:%02d" % (

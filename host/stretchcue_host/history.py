@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from stretchcue import sessionlog as sl
+from stretchcue.codes import Rec
 from stretchcue_host import sessions as ss
 
 SCHEMA_VERSION = 1
@@ -269,8 +270,8 @@ class History:
                                              "ORDER BY seq", (device,))]
             gap_recs = []
             for seq, raw in self.query("SELECT seq, raw FROM records WHERE device=? AND "
-                                       "rtype=?", (device, sl.GAP)):
-                f = sl.decode_payload(sl.GAP, bytes(raw[sl.HEADER:-4]))
+                                       "rtype=?", (device, Rec.GAP)):
+                f = sl.decode_payload(Rec.GAP, bytes(raw[sl.HEADER:-4]))
                 gap_recs.append((seq, f["first_seq"], f["count"]))
             for g in ss.gaps(seqs, gap_recs):
                 g["device"] = device

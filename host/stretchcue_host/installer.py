@@ -26,6 +26,7 @@ DATA_DIR = "stretchcue-data"  # firmware/store.py DATA_ROOT; never an importable
 MANIFEST = DATA_DIR + "/installed.json"
 ENTRY_POINTS = ("code.py", "boot.py")
 PROTECTED = ("log.bin", "ack.txt", "seq.txt", "selected.txt", "keys", "settings.toml")
+LAPTOP_ONLY = ("stretchcue/codes.py",)  # names for the laptop of codes a board keeps private
 CIRCUP_TIMEOUT_S = 300
 
 
@@ -194,7 +195,7 @@ def plan(board: str, root: Path, mpy_cross: MpyCross | None = None) -> list[tupl
     files.append(_module(profile, "board_profile", mpy_cross))
     core = root / "lib"
     for p in sorted((core / "stretchcue").rglob("*.py")):  # with the protocol package
-        if "__pycache__" in p.parts:
+        if "__pycache__" in p.parts or p.relative_to(core).as_posix() in LAPTOP_ONLY:
             continue
         rel = p.relative_to(core).with_suffix("").as_posix()
         files.append(_module(p, f"lib/{rel}", mpy_cross))

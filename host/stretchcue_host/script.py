@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from stretchcue import engine as en
+from stretchcue.codes import Action
 from stretchcue_host.times import MAX_AT_MS, TIME_HELP, TIME_RE, time_ms
 
-ACTIONS = {"pause": en.PAUSE, "skip": en.SKIP, "extend": en.EXTEND, "abort": en.ABORT,
-           "rate": en.RATE}
+ACTIONS = {"pause": Action.PAUSE, "skip": Action.SKIP, "extend": Action.EXTEND,
+           "abort": Action.ABORT, "rate": Action.RATE}
 _ITEM = re.compile(r"^(\w+)(?::(\d+))?@(.*)$")
 __all__ = ["MAX_AT_MS", "ScriptError", "at_ms", "parse"]
 
@@ -40,9 +40,9 @@ def parse(text: str | None) -> list[tuple[int, int, int]]:
         if not m or m.group(1) not in ACTIONS:
             raise ScriptError(f"bad press {item!r}: write ACTION@TIME such as pause@90s, "
                               f"rate:3@10m, extend@2m20s; actions: {', '.join(ACTIONS)}")
-        if m.group(2) and m.group(1) != "rate" or int(m.group(2) or 0) > en.RATING_MAX:
+        if m.group(2) and m.group(1) != "rate" or int(m.group(2) or 0) > Action.RATING_MAX:
             raise ScriptError(f"bad press {item!r}: only rate takes a value, a tightness "
-                              f"from 0 to {en.RATING_MAX} (rate:3@10m)")
+                              f"from 0 to {Action.RATING_MAX} (rate:3@10m)")
         value = int(m.group(2) or 0)
         at = at_ms(m.group(3), item)
         out.append((at, ACTIONS[m.group(1)], value))

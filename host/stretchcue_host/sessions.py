@@ -7,7 +7,7 @@ explains) are tested without a database.
 
 from __future__ import annotations
 
-from stretchcue import sessionlog as sl
+from stretchcue.codes import Rec
 
 DONE = "done"
 ABORTED = "aborted"
@@ -41,27 +41,27 @@ def rebuild(records) -> list[dict]:
         if cur is not None and prev is not None and seq > prev + 1:
             cur["missing"] += seq - prev - 1
         prev = seq
-        if rtype == sl.START:
+        if rtype == Rec.START:
             cur = _new(seq, f)
             out.append(cur)
             continue
-        if rtype == sl.GAP:
+        if rtype == Rec.GAP:
             cur = None
             continue
         if cur is None:
-            if rtype == sl.END:
+            if rtype == Rec.END:
                 continue
             cur = _new(seq, None)
             out.append(cur)
         cur["last_seq"] = seq
-        if rtype == sl.HOLD:
+        if rtype == Rec.HOLD:
             cur["holds"].append((seq, f["stretch"], f["side"], f["rep"], f["skipped"],
                                  f["planned_ms"], f["actual_ms"], f["extended_ms"]))
-        elif rtype == sl.RATING:
+        elif rtype == Rec.RATING:
             cur["ratings"].append((seq, f["stretch"], f["rating"]))
-        elif rtype == sl.RESUMED:
+        elif rtype == Rec.RESUMED:
             cur["resumed"] += 1
-        elif rtype == sl.END:
+        elif rtype == Rec.END:
             if cur["status"] != PARTIAL:
                 cur["status"] = ABORTED if f["aborted"] else DONE
             for k in ("elapsed_ms", "paused_ms", "extended_ms", "skipped_ms"):

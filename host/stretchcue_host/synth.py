@@ -14,7 +14,7 @@ from binascii import crc32
 from stretchcue import engine as en
 from stretchcue import routine as rt
 from stretchcue import sessionlog as sl
-from stretchcue import timeline as tl
+from stretchcue.codes import Action, Event, Hold, Rec, Step
 from stretchcue_host.routine_rules import canonical_json
 
 SECOND_MS = 1000
@@ -43,15 +43,15 @@ class Synth:
               extend_p: float) -> list:
         """Presses a person might make in reaction to an event at ``now``."""
         rng = self.rng
-        if code == en.HOLD_START:
-            st = self.routine.stretches[self._eng.step[tl.STRETCH]]
+        if code == Event.HOLD_START:
+            st = self.routine.stretches[self._eng.step[Step.STRETCH]]
             if rng.random() < extend_p:
-                return [(now + st.hold_s * SECOND_MS // 2, en.EXTEND, 0)]
+                return [(now + st.hold_s * SECOND_MS // 2, Action.EXTEND, 0)]
             if rng.random() < skip_p:
-                return [(now + st.hold_s * SECOND_MS // 3, en.SKIP, 0)]
-        elif code == en.RATE_REQUEST:
+                return [(now + st.hold_s * SECOND_MS // 3, Action.SKIP, 0)]
+        elif code == Event.RATE_REQUEST:
             noisy = round(tightness + rng.uniform(-1, 1) - 0.2 * value)
-            return [(now + 2 * SECOND_MS, en.RATE, max(0, min(en.RATING_MAX, noisy)))]
+            return [(now + 2 * SECOND_MS, Action.RATE, max(0, min(Action.RATING_MAX, noisy)))]
         return []
 
     def events(self, tightness: float = 3.0, skip_p: float = 0.05, extend_p: float = 0.05,
@@ -67,9 +67,10 @@ class Synth:
         pending: list = []
         if rng.random() < pause_p:
             t = rng.randrange(eng.plan_ms)
-            pending += [(t, en.PAUSE, 0), (t + rng.randrange(5, 120) * SECOND_MS, en.PAUSE, 0)]
+            back = t + rng.randrange(5, 120) * SECOND_MS
+            pending += [(t, Action.PAUSE, 0), (back, Action.PAUSE, 0)]
         if abort_at_ms is not None:
-            pending.append((abort_at_ms, en.ABORT, 0))
+            pending.append((abort_at_ms, Action.ABORT, 0))
         out: list = []
         now = 0
         batch = eng.start(0)
@@ -106,17 +107,17 @@ class Synth:
         r = self.routine
         eng, events = self.events(tightness, skip_p, extend_p, pause_p, abort_at_ms,
                                   interrupt_at_ms)
-        out = [self._rec(sl.START, epoch_s, eng.plan_ms, self.crc, len(r.stretches), r.name)]
+        out = [self._rec(Rec.START, epoch_s, eng.plan_ms, self.crc, len(r.stretches), r.name)]
         for code, value in events:
-            if code == en.HOLD_END:
-                out.append(self._rec(sl.HOLD, value[en.HOLD_STRETCH], value[en.HOLD_SIDE],
-                                     value[en.HOLD_REP], 1 if value[en.HOLD_SKIPPED] else 0,
-                                     value[en.HOLD_PLANNED_MS], value[en.HOLD_ACTUAL_MS],
-                                     value[en.HOLD_EXTENDED_MS]))
-            elif code == en.RATING:
-                out.append(self._rec(sl.RATING, value[0], value[1]))
+            if code == Event.HOLD_END:
+                out.append(self._rec(Rec.HOLD, value[Hold.STRETCH], value[Hold.SIDE],
+                                     value[Hold.REP], 1 if value[Hold.SKIPPED] else 0,
+                                     value[Hold.PLANNED_MS], value[Hold.ACTUAL_MS],
+                                     value[Hold.EXTENDED_MS]))
+            elif code == Event.RATING:
+                out.append(self._rec(Rec.RATING, value[0], value[1]))
         if eng.finished:
-            out.append(self._rec(sl.END, eng.elapsed_ms(eng.ended_at), eng.paused_ms,
+            out.append(self._rec(Rec.END, eng.elapsed_ms(eng.ended_at), eng.paused_ms,
                                  eng.extended_ms, eng.skipped_ms, eng.plan_ms,
                                  1 if eng.aborted else 0))
         return out
@@ -160,7 +161,7 @@ def restamp(records: list, syn: Synth, epoch_s: int) -> list:
         recs, _, _ = sl.scan(raw)
         rec = recs[0]
         values = list(rec.fields().values())
-        if rec.rtype == sl.START:
+        if rec.rtype == Rec.START:
             values[0] = epoch_s
         out.append(syn._rec(rec.rtype, *values))
     return out

@@ -15,33 +15,34 @@ from __future__ import annotations
 
 from adafruit_ticks import ticks_diff
 
-from stretchcue import engine as en
-from stretchcue import timeline as tl
-
 try:
     from micropython import const
 except ImportError:
     def const(x: int) -> int:  # type: ignore[misc]
         return x
 
-INHALE = const(0)
-EXHALE = const(1)
-HOLD_START = const(2)
-HOLD_END = const(3)
-LAST3 = const(4)
-REST = const(5)
-SWITCH_SIDE = const(6)
-STRETCH_START = const(7)
-STRETCH_DONE = const(8)
-RATE = const(9)
-SESSION_DONE = const(10)
-PAUSED = const(11)
-ACK = const(12)
-LIMIT = const(13)
-REMIND = const(14)  # the daily reminder, on the menu: never from the engine
-COUNT = const(15)
+# Other modules' codes, named as in stretchcue.codes (tests/firmware/test_codes.py).
+_EVENT_SECOND = const(4)
+_STEP_HOLD = const(3)
 
-MIN_LEVEL = const(55)
+_INHALE = const(0)
+_EXHALE = const(1)
+_HOLD_START = const(2)
+_HOLD_END = const(3)
+_LAST3 = const(4)
+_REST = const(5)
+_SWITCH_SIDE = const(6)
+_STRETCH_START = const(7)
+_STRETCH_DONE = const(8)
+_RATE = const(9)
+_SESSION_DONE = const(10)
+_PAUSED = const(11)
+_ACK = const(12)
+_LIMIT = const(13)
+_REMIND = const(14)  # the daily reminder, on the menu: never from the engine
+_COUNT = const(15)
+
+_MIN_LEVEL = const(55)
 
 # Haptics, per cue: (start level %, end level %, tens of ms) per segment; level 0 is a
 # gap.  Ramps go from the start level to the end level across the segment.
@@ -132,8 +133,8 @@ _BY_EVENT = (b"\xff\xff"  # -, PHASE
 
 def for_event(code: int, value: object, kind: int) -> int:
     """The cue for an engine event during a step of ``kind``; -1 for none."""
-    if code == en.SECOND:
-        return LAST3 if kind == tl.HOLD and value <= 3 else -1  # type: ignore[operator]
+    if code == _EVENT_SECOND:
+        return _LAST3 if kind == _STEP_HOLD and value <= 3 else -1  # type: ignore[operator]
     c = _BY_EVENT[code] if 0 <= code < len(_BY_EVENT) else 0xFF
     return -1 if c == 0xFF else c
 
@@ -207,7 +208,7 @@ class Player:
             return 0
         into = t - _before(h, i)
         raw = a + (b - a) * into // (h[i + 2] * 10)
-        return max(MIN_LEVEL, raw * self.strength // 100)
+        return max(_MIN_LEVEL, raw * self.strength // 100)
 
     def tone(self, now_ms: int) -> int:
         """Buzzer frequency in Hz at ``now_ms``; 0 for silence."""

@@ -24,32 +24,47 @@ except ImportError:
     def const(x: int) -> int:  # type: ignore[misc]
         return x
 
+# Other modules' codes, named as in stretchcue.codes (tests/firmware/test_codes.py).
+_STEP_DONE = const(8)
+_STEP_DURATION_MS = const(4)
+_STEP_HOLD = const(3)
+_STEP_KIND = const(0)
+_STEP_MOVE_IN = const(1)
+_STEP_PREPARE = const(0)
+_STEP_RATE = const(7)
+_STEP_REP = const(3)
+_STEP_REST = const(5)
+_STEP_SIDE = const(2)
+_STEP_SINK = const(2)
+_STEP_STRETCH = const(1)
+_STEP_SWITCH = const(6)
+
 # Event codes.
-PHASE = const(1)  # value: step kind; a new step began (engine.step holds it)
-INHALE = const(2)
-EXHALE = const(3)
-SECOND = const(4)  # value: whole seconds left in the step
-HOLD_END = const(5)  # value: the hold result list (see HOLD_* fields)
-REST = const(6)
-SWITCH_SIDE = const(7)
-STRETCH_DONE = const(8)  # value: stretch index
-RATE_REQUEST = const(9)  # value: stretch index
-RATING = const(10)  # value: (stretch index, rating)
-SESSION_DONE = const(11)  # value: 1 if aborted else 0
-PAUSED = const(12)
-RESUMED = const(13)
-EXTENDED = const(14)  # value: seconds added
-EXTEND_LIMIT = const(15)
-SKIPPED = const(16)  # value: step kind skipped
-HOLD_START = const(17)
-STRETCH_START = const(18)  # value: stretch index
+_PHASE = const(1)  # value: step kind; a new step began (engine.step holds it)
+_INHALE = const(2)
+_EXHALE = const(3)
+_SECOND = const(4)  # value: whole seconds left in the step
+_HOLD_END = const(5)  # value: the hold result list (see HOLD_* fields)
+_REST = const(6)
+_SWITCH_SIDE = const(7)
+_STRETCH_DONE = const(8)  # value: stretch index
+_RATE_REQUEST = const(9)  # value: stretch index
+_RATING = const(10)  # value: (stretch index, rating)
+_SESSION_DONE = const(11)  # value: 1 if aborted else 0
+_PAUSED = const(12)
+_RESUMED = const(13)
+_EXTENDED = const(14)  # value: seconds added
+_EXTEND_LIMIT = const(15)
+_SKIPPED = const(16)  # value: step kind skipped
+_HOLD_START = const(17)
+_STRETCH_START = const(18)  # value: stretch index
 
 # Actions for press().
-PAUSE = const(1)  # toggles pause/resume
-SKIP = const(2)
-EXTEND = const(3)
-ABORT = const(4)
-RATE = const(5)
+_PAUSE = const(1)  # toggles pause/resume
+_SKIP = const(2)
+_EXTEND = const(3)
+_ABORT = const(4)
+_RATE = const(5)
 
 # Engine states.
 _RUNNING = const(1)
@@ -58,16 +73,16 @@ _FINISHED = const(3)
 
 _EXTEND_STEP_MS = const(10000)
 _EXTEND_CAP_MS = const(30000)
-RATING_MAX = const(5)
+_RATING_MAX = const(5)
 
 # Hold result list fields.
-HOLD_STRETCH = const(0)
-HOLD_SIDE = const(1)
-HOLD_REP = const(2)
-HOLD_PLANNED_MS = const(3)
-HOLD_ACTUAL_MS = const(4)
-HOLD_EXTENDED_MS = const(5)
-HOLD_SKIPPED = const(6)
+_HOLD_STRETCH = const(0)
+_HOLD_SIDE = const(1)
+_HOLD_REP = const(2)
+_HOLD_PLANNED_MS = const(3)
+_HOLD_ACTUAL_MS = const(4)
+_HOLD_EXTENDED_MS = const(5)
+_HOLD_SKIPPED = const(6)
 
 
 class Engine:
@@ -86,7 +101,7 @@ class Engine:
         self.holds_done = 0
         self.plan_ms = tl.total_ms(routine)
         self.state = 0
-        self.step: tuple = (tl.PREPARE, 0, 0, 0, 0)
+        self.step: tuple = (_STEP_PREPARE, 0, 0, 0, 0)
         self.index = -1
         self.aborted = False
         self.paused_ms = 0
@@ -135,29 +150,29 @@ class Engine:
         ev = self.tick(now_ms)
         if self.state == _FINISHED:
             return ev
-        if action == PAUSE:
+        if action == _PAUSE:
             if self.state == _RUNNING:
                 self.state = _PAUSED_STATE
                 self._paused_at = now_ms
-                ev.append((PAUSED, 0, now_ms))
+                ev.append((_PAUSED, 0, now_ms))
             else:
                 self._resume(now_ms)
-        elif self.state == _PAUSED_STATE and action != ABORT:
+        elif self.state == _PAUSED_STATE and action != _ABORT:
             return ev
-        elif action == SKIP:
-            kind = self.step[tl.KIND]
-            if kind != tl.DONE:
-                ev.append((SKIPPED, kind, now_ms))
+        elif action == _SKIP:
+            kind = self.step[_STEP_KIND]
+            if kind != _STEP_DONE:
+                ev.append((_SKIPPED, kind, now_ms))
                 self._end_early(now_ms)
-        elif action == EXTEND:
+        elif action == _EXTEND:
             self._extend(now_ms)
-        elif action == RATE:
-            if self.step[tl.KIND] == tl.RATE and 0 <= value <= RATING_MAX:
-                si = self.step[tl.STRETCH]
+        elif action == _RATE:
+            if self.step[_STEP_KIND] == _STEP_RATE and 0 <= value <= _RATING_MAX:
+                si = self.step[_STEP_STRETCH]
                 self.ratings.append((si, value))
-                ev.append((RATING, (si, value), now_ms))
+                ev.append((_RATING, (si, value), now_ms))
                 self._end_early(now_ms)
-        elif action == ABORT:
+        elif action == _ABORT:
             if self.state == _PAUSED_STATE:
                 self._resume(now_ms)
             self.aborted = True
@@ -183,15 +198,15 @@ class Engine:
 
     def breath(self, now_ms: int) -> int:
         """Breath indicator in permille: grows 0->1000 on the in-breath, shrinks on out."""
-        kind = self.step[tl.KIND]
-        st = self.routine.stretches[self.step[tl.STRETCH]]
+        kind = self.step[_STEP_KIND]
+        st = self.routine.stretches[self.step[_STEP_STRETCH]]
         at = self._paused_at if self.state == _PAUSED_STATE else now_ms
         t = ticks_diff(at, self._start)
-        if kind == tl.MOVE_IN:
-            return min(1000, t * 1000 // max(1, self.step[tl.DURATION_MS]))
-        if kind == tl.SINK:
-            return max(0, 1000 - t * 1000 // max(1, self.step[tl.DURATION_MS]))
-        if kind == tl.HOLD and st.breath_pacing:
+        if kind == _STEP_MOVE_IN:
+            return min(1000, t * 1000 // max(1, self.step[_STEP_DURATION_MS]))
+        if kind == _STEP_SINK:
+            return max(0, 1000 - t * 1000 // max(1, self.step[_STEP_DURATION_MS]))
+        if kind == _STEP_HOLD and st.breath_pacing:
             i, o = st.breath_in_s * 1000, st.breath_out_s * 1000
             t %= i + o
             if t < i:
@@ -235,12 +250,12 @@ class Engine:
             if ticks_diff(now_ms, due) < 0:
                 break
             if what == 1:
-                ev.append((SECOND, self._sec_k, due))
+                ev.append((_SECOND, self._sec_k, due))
                 self._sec_k -= 1
             elif what == 2:
                 self._breath_in = not self._breath_in
-                ev.append((INHALE if self._breath_in else EXHALE, 0, due))
-                st = self.routine.stretches[self.step[tl.STRETCH]]
+                ev.append((_INHALE if self._breath_in else _EXHALE, 0, due))
+                st = self.routine.stretches[self.step[_STEP_STRETCH]]
                 gap = st.breath_in_s if self._breath_in else st.breath_out_s
                 self._breath_at = ticks_add(due, gap * 1000)
             else:
@@ -253,53 +268,53 @@ class Engine:
         self.index += 1
         step = next(self._steps)
         self.step = step
-        kind = step[tl.KIND]
+        kind = step[_STEP_KIND]
         self._start = at
-        self._deadline = ticks_add(at, step[tl.DURATION_MS])
-        self._sec_k = (step[tl.DURATION_MS] - 1) // 1000 if step[tl.DURATION_MS] else 0
+        self._deadline = ticks_add(at, step[_STEP_DURATION_MS])
+        self._sec_k = (step[_STEP_DURATION_MS] - 1) // 1000 if step[_STEP_DURATION_MS] else 0
         self._breathing = False
         ev = self._ev
-        si = step[tl.STRETCH]
-        if (kind == tl.PREPARE or kind == tl.DONE) and self._stretch >= 0:
-            ev.append((STRETCH_DONE, self._stretch, at))
+        si = step[_STEP_STRETCH]
+        if (kind == _STEP_PREPARE or kind == _STEP_DONE) and self._stretch >= 0:
+            ev.append((_STRETCH_DONE, self._stretch, at))
         self._stretch = si
-        ev.append((PHASE, kind, at))
-        if kind == tl.PREPARE:
-            ev.append((STRETCH_START, si, at))
-        elif kind == tl.MOVE_IN:
-            ev.append((INHALE, 0, at))
-        elif kind == tl.SINK:
-            ev.append((EXHALE, 0, at))
-        elif kind == tl.HOLD:
+        ev.append((_PHASE, kind, at))
+        if kind == _STEP_PREPARE:
+            ev.append((_STRETCH_START, si, at))
+        elif kind == _STEP_MOVE_IN:
+            ev.append((_INHALE, 0, at))
+        elif kind == _STEP_SINK:
+            ev.append((_EXHALE, 0, at))
+        elif kind == _STEP_HOLD:
             self.hold_extended_ms = 0
             self._hold_open = True
-            ev.append((HOLD_START, 0, at))
+            ev.append((_HOLD_START, 0, at))
             st = self.routine.stretches[si]
             if st.breath_pacing:
                 self._breathing = True
                 self._breath_in = True
                 self._breath_at = ticks_add(at, st.breath_in_s * 1000)
-        elif kind == tl.REST:
-            ev.append((REST, 0, at))
-        elif kind == tl.SWITCH:
-            ev.append((SWITCH_SIDE, step[tl.SIDE], at))
-        elif kind == tl.RATE:
-            ev.append((RATE_REQUEST, si, at))
-        elif kind == tl.DONE:
+        elif kind == _STEP_REST:
+            ev.append((_REST, 0, at))
+        elif kind == _STEP_SWITCH:
+            ev.append((_SWITCH_SIDE, step[_STEP_SIDE], at))
+        elif kind == _STEP_RATE:
+            ev.append((_RATE_REQUEST, si, at))
+        elif kind == _STEP_DONE:
             self._finish(at)
 
     def _finish_hold(self, at: int, skipped: bool) -> None:
         if not self._hold_open:
             return
         step = self.step
-        result = [step[tl.STRETCH], step[tl.SIDE], step[tl.REP], step[tl.DURATION_MS],
+        result = [step[_STEP_STRETCH], step[_STEP_SIDE], step[_STEP_REP], step[_STEP_DURATION_MS],
                   ticks_diff(at, self._start), self.hold_extended_ms, skipped]
         if self.keep_results:
             self.results.append(result)
-        self.held_ms += result[HOLD_ACTUAL_MS]
+        self.held_ms += result[_HOLD_ACTUAL_MS]
         if not skipped:
             self.holds_done += 1
-        self._ev.append((HOLD_END, result, at))
+        self._ev.append((_HOLD_END, result, at))
         self._hold_open = False
 
     def _end_early(self, now_ms: int) -> None:
@@ -312,16 +327,16 @@ class Engine:
             self._run(now_ms)
 
     def _extend(self, now_ms: int) -> None:
-        if self.step[tl.KIND] != tl.HOLD:
+        if self.step[_STEP_KIND] != _STEP_HOLD:
             return
         if self.hold_extended_ms + _EXTEND_STEP_MS > _EXTEND_CAP_MS:
-            self._ev.append((EXTEND_LIMIT, 0, now_ms))
+            self._ev.append((_EXTEND_LIMIT, 0, now_ms))
             return
         self.hold_extended_ms += _EXTEND_STEP_MS
         self.extended_ms += _EXTEND_STEP_MS
         self._deadline = ticks_add(self._deadline, _EXTEND_STEP_MS)
         self._sec_k = (ticks_diff(self._deadline, now_ms) - 1) // 1000
-        self._ev.append((EXTENDED, _EXTEND_STEP_MS // 1000, now_ms))
+        self._ev.append((_EXTENDED, _EXTEND_STEP_MS // 1000, now_ms))
 
     def _resume(self, now_ms: int) -> None:
         shift = ticks_diff(now_ms, self._paused_at)
@@ -330,11 +345,11 @@ class Engine:
         self._deadline = ticks_add(self._deadline, shift)
         self._breath_at = ticks_add(self._breath_at, shift)
         self.state = _RUNNING
-        self._ev.append((RESUMED, 0, now_ms))
+        self._ev.append((_RESUMED, 0, now_ms))
 
     def _finish(self, at: int) -> None:
         self.state = _FINISHED
         self.ended_at = at
         self._breathing = False
         self._sec_k = 0
-        self._ev.append((SESSION_DONE, 1 if self.aborted else 0, at))
+        self._ev.append((_SESSION_DONE, 1 if self.aborted else 0, at))

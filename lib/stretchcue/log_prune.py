@@ -12,6 +12,14 @@ try:
     from typing import Any
 except ImportError:
     pass
+try:
+    from micropython import const
+except ImportError:
+    def const(x: int) -> int:  # type: ignore[misc]
+        return x
+
+# Other modules' codes, named as in stretchcue.codes (tests/firmware/test_codes.py).
+_REC_GAP = const(5)
 
 
 class Pruner:
@@ -42,7 +50,7 @@ class Pruner:
             if gap and self.size > self.limit:  # the oldest unacknowledged go first
                 self.limit = self.soft  # once dropping, make room for a while
                 first, count = r.seq, 1
-                if r.rtype == sl.GAP:  # an earlier gap: carry what it already stood for
+                if r.rtype == _REC_GAP:  # an earlier gap: carry what it already stood for
                     g = r.fields()
                     first, count = g["first_seq"], g["count"]
                 if not self.dropped:
@@ -61,7 +69,7 @@ class Pruner:
             yield self._gap()
 
     def _gap(self) -> bytes:
-        raw = sl.encode(sl.GAP, self._last, self._first, self.dropped)
+        raw = sl.encode(_REC_GAP, self._last, self._first, self.dropped)
         self.written += len(raw)
         return raw
 

@@ -11,6 +11,26 @@ from __future__ import annotations
 from stretchcue import sessionlog as sl
 from stretchcue import timeline as tl
 
+try:
+    from micropython import const
+except ImportError:
+    def const(x: int) -> int:  # type: ignore[misc]
+        return x
+
+# Other modules' codes, named as in stretchcue.codes (tests/firmware/test_codes.py).
+_REC_END = const(4)
+_REC_HOLD = const(2)
+_REC_START = const(1)
+_STEP_DONE = const(8)
+_STEP_HOLD = const(3)
+_STEP_KIND = const(0)
+_STEP_MOVE_IN = const(1)
+_STEP_PREPARE = const(0)
+_STEP_RATE = const(7)
+_STEP_REP = const(3)
+_STEP_SIDE = const(2)
+_STEP_STRETCH = const(1)
+
 
 class Unfinished:
     """``unfinished`` a record at a time, for a log streamed from flash: ``add`` each
@@ -22,11 +42,11 @@ class Unfinished:
 
     def add(self, r: sl.Record) -> None:
         t = r.rtype
-        if t == sl.START:
+        if t == _REC_START:
             self.start, self.hold = r, None
-        elif t == sl.END:
+        elif t == _REC_END:
             self.start, self.hold = None, None
-        elif t == sl.HOLD and self.start is not None:
+        elif t == _REC_HOLD and self.start is not None:
             self.hold = r
 
     def result(self) -> tuple:
@@ -52,15 +72,16 @@ def resume_index(routine, hold: dict | None) -> int:
     found = False
     lead = -1
     for i, step in enumerate(tl.iter_steps(routine)):
-        kind = step[tl.KIND]
+        kind = step[_STEP_KIND]
         if not found:
-            if kind == tl.HOLD and (step[tl.STRETCH], step[tl.SIDE], step[tl.REP]) == key:
+            if kind == _STEP_HOLD and (
+                    step[_STEP_STRETCH], step[_STEP_SIDE], step[_STEP_REP]) == key:
                 found = True
             continue
-        if kind == tl.PREPARE or (kind == tl.MOVE_IN and lead < 0):
+        if kind == _STEP_PREPARE or (kind == _STEP_MOVE_IN and lead < 0):
             lead = i
-        if kind == tl.RATE and lead < 0:
+        if kind == _STEP_RATE and lead < 0:
             return i
-        if kind == tl.HOLD or kind == tl.DONE:
+        if kind == _STEP_HOLD or kind == _STEP_DONE:
             return lead if lead >= 0 else i
     return 0

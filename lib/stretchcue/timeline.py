@@ -20,47 +20,47 @@ except ImportError:
     def const(x: int) -> int:  # type: ignore[misc]
         return x
 
-PREPARE = const(0)
-MOVE_IN = const(1)
-SINK = const(2)
-HOLD = const(3)
-RELEASE = const(4)
-REST = const(5)
-SWITCH = const(6)
-RATE = const(7)
-DONE = const(8)
+_PREPARE = const(0)
+_MOVE_IN = const(1)
+_SINK = const(2)
+_HOLD = const(3)
+_RELEASE = const(4)
+_REST = const(5)
+_SWITCH = const(6)
+_RATE = const(7)
+_DONE = const(8)
 
 # Step tuple fields.
-KIND = const(0)
-STRETCH = const(1)
-SIDE = const(2)
-REP = const(3)
-DURATION_MS = const(4)
+_KIND = const(0)
+_STRETCH = const(1)
+_SIDE = const(2)
+_REP = const(3)
+_DURATION_MS = const(4)
 
 
 def _stretch_steps(routine, si: int, st) -> Iterator[tuple]:
-    yield (PREPARE, si, 0, 0, routine.prepare_s * 1000)
+    yield (_PREPARE, si, 0, 0, routine.prepare_s * 1000)
     sides = st.side_codes()
     for rep in range(1, st.reps + 1):
         for j, side in enumerate(sides):
-            yield (MOVE_IN, si, side, rep, st.move_in_s * 1000)
+            yield (_MOVE_IN, si, side, rep, st.move_in_s * 1000)
             if st.sink_s:
-                yield (SINK, si, side, rep, st.sink_s * 1000)
-            yield (HOLD, si, side, rep, st.hold_s * 1000)
-            yield (RELEASE, si, side, rep, st.release_s * 1000)
+                yield (_SINK, si, side, rep, st.sink_s * 1000)
+            yield (_HOLD, si, side, rep, st.hold_s * 1000)
+            yield (_RELEASE, si, side, rep, st.release_s * 1000)
             if j + 1 < len(sides) and st.switch_s:
-                yield (SWITCH, si, sides[j + 1], rep, st.switch_s * 1000)
+                yield (_SWITCH, si, sides[j + 1], rep, st.switch_s * 1000)
         if rep < st.reps and st.rest_s:
-            yield (REST, si, 0, rep, st.rest_s * 1000)
+            yield (_REST, si, 0, rep, st.rest_s * 1000)
     if st.rate:
-        yield (RATE, si, 0, st.reps, routine.rate_timeout_s * 1000)
+        yield (_RATE, si, 0, st.reps, routine.rate_timeout_s * 1000)
 
 
 def iter_steps(routine) -> Iterator[tuple]:
     """Yield ``(kind, stretch_index, side, rep, duration_ms)`` in session order."""
     for si, st in enumerate(routine.stretches):
         yield from _stretch_steps(routine, si, st)
-    yield (DONE, len(routine.stretches) - 1, 0, 0, 0)
+    yield (_DONE, len(routine.stretches) - 1, 0, 0, 0)
 
 
 def stretch_ms(routine, st) -> int:

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from stretchcue import sessionlog as sl
+from stretchcue.codes import Rec
 from stretchcue_host.cli import main
 from stretchcue_host.routines import load, resolve
 from stretchcue_host.transport.ble import BleTransport
@@ -75,7 +76,7 @@ def test_session_over_the_virtual_radio(rig, host):
     db = sqlite3.connect(host.home / "history.sqlite3")
     stored = [bytes(r[0]) for r in db.execute("SELECT raw FROM records ORDER BY seq")]
     assert stored == [r.raw for r in on_device]
-    assert on_device[0].rtype == sl.START and on_device[-1].rtype == sl.END
+    assert on_device[0].rtype == Rec.START and on_device[-1].rtype == Rec.END
     assert (rig.data / "ack.txt").read_text() == str(on_device[-1].seq)
 
     again = json.loads(host("pull", "--json").output)

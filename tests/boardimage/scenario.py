@@ -34,6 +34,7 @@ from image import build_image, module_names
 from vmproc import Vm, VmEnded, VmTransport, until
 
 from stretchcue import sessionlog as sl
+from stretchcue.codes import Rec
 from stretchcue.protocol import NUS_SERVICE
 from stretchcue_host.client import DeviceClient
 from stretchcue_host.keys import KeyStore
@@ -295,14 +296,14 @@ def old_log(image: Path, size: int = OLD_LOG_BYTES) -> list[bytes]:
     raws: list[bytes] = []
     while sum(map(len, raws)) < size - 1300:
         seq, day = len(raws), len(raws) // 47
-        raws.append(sl.encode(sl.START, seq + 1, EPOCH - 86400 * (80 - day), 1_768_000,
+        raws.append(sl.encode(Rec.START, seq + 1, EPOCH - 86400 * (80 - day), 1_768_000,
                               0x0B5E55ED, 5, "Lower back"))
         for i in range(40):
-            raws.append(sl.encode(sl.HOLD, seq + 2 + i, i // 8, 1 + i // 4 % 2, 1 + i % 4, 0,
+            raws.append(sl.encode(Rec.HOLD, seq + 2 + i, i // 8, 1 + i // 4 % 2, 1 + i % 4, 0,
                                   30_000, 30_000, 0))
         for i in range(5):
-            raws.append(sl.encode(sl.RATING, seq + 42 + i, i, 2 + (day + i) % 3))
-        raws.append(sl.encode(sl.END, seq + 47, 1_768_000, 0, 0, 0, 1_768_000, 0))
+            raws.append(sl.encode(Rec.RATING, seq + 42 + i, i, 2 + (day + i) % 3))
+        raws.append(sl.encode(Rec.END, seq + 47, 1_768_000, 0, 0, 0, 1_768_000, 0))
     (image / "stretchcue-data").mkdir(exist_ok=True)
     (image / "stretchcue-data" / "log.bin").write_bytes(b"".join(raws))
     return raws
@@ -318,17 +319,17 @@ def check_log(res: Result, image: Path, did: dict, old: list) -> None:
               "is kept", [r.raw for r in recs[:len(old)]] == old, f"{len(recs)} records")
     recs = recs[len(old):]
     kinds = [r.rtype for r in recs]
-    if not res.check("the log holds both sessions", kinds.count(sl.END) == 2,
+    if not res.check("the log holds both sessions", kinds.count(Rec.END) == 2,
                      [r.name for r in recs]):
         return
-    first = recs[:kinds.index(sl.END) + 1]
-    holds = [r.fields() for r in first if r.rtype == sl.HOLD]
+    first = recs[:kinds.index(Rec.END) + 1]
+    holds = [r.fields() for r in first if r.rtype == Rec.HOLD]
     routine, _ = load(resolve("lower-back"))
     planned = sum(st.reps * len(st.side_codes()) for st in routine.stretches)
     end = first[-1].fields()
-    ratings = [r.fields() for r in first if r.rtype == sl.RATING]
+    ratings = [r.fields() for r in first if r.rtype == Rec.RATING]
     res.check("the first session is logged as it went: pause, +10 s, skip, rating",
-              first[0].rtype == sl.START and len(holds) == planned and not end["aborted"]
+              first[0].rtype == Rec.START and len(holds) == planned and not end["aborted"]
               and any(h["extended_ms"] == 10000 for h in holds)
               and any(h["skipped"] for h in holds)
               and {"stretch": 0, "rating": 4} in ratings

@@ -11,6 +11,7 @@ except ImportError:  # the WebAssembly MicroPython has no os.urandom; boards do
         return bytes(random.getrandbits(8) for _ in range(n))
 
 from stretchcue import sessionlog
+from stretchcue.codes import Rec
 from stretchcue.protocol import messages as m
 
 
@@ -106,10 +107,10 @@ class MemoryDevice:
         for i in range(n):
             seq = first + i
             if i % 3 == 0:
-                parts.append(sessionlog.encode(sessionlog.START, seq, 1700000000 + seq, 600000,
+                parts.append(sessionlog.encode(Rec.START, seq, 1700000000 + seq, 600000,
                                                seq, 5, "Lower back"))
             else:
-                parts.append(sessionlog.encode(sessionlog.HOLD, seq, i % 5, 1, 2, 0, 30000,
+                parts.append(sessionlog.encode(Rec.HOLD, seq, i % 5, 1, 2, 0, 30000,
                                                30100 + i, 0))
         self.log += b"".join(parts)
 

@@ -12,6 +12,7 @@ from proto_api import Host, MemoryDevice, urandom
 
 import stretchcue
 from stretchcue import routine, sessionlog
+from stretchcue.codes import Rec
 from stretchcue.protocol import device
 from stretchcue.protocol import messages as m
 
@@ -98,7 +99,7 @@ def test_the_routine_checker_is_forgotten_after_each_routine():
 def test_log_pruning_code_is_loaded_only_past_the_soft_limit():
     def body():
         stretchcue.drop(PRUNE)
-        recs = [sessionlog.scan(sessionlog.encode(sessionlog.RATING, i, 0, 3))[0][0]
+        recs = [sessionlog.scan(sessionlog.encode(Rec.RATING, i, 0, 3))[0][0]
                 for i in range(1, 11)]
         assert sessionlog.prune(recs, 0, soft=1000, hard=2000) == (None, 0)
         assert not _loaded(PRUNE)

@@ -6,6 +6,7 @@ from binascii import crc32
 from proto_api import FlashDevice, Host, MemoryDevice, error_code, paired, urandom
 
 from stretchcue import sessionlog
+from stretchcue.codes import Rec
 from stretchcue.protocol import frame as fr
 from stretchcue.protocol import messages as m
 from stretchcue.protocol import transfer
@@ -332,7 +333,7 @@ def test_a_log_read_during_a_session_sends_one_frame_per_request():
 
 def test_a_log_window_comes_as_frames_of_whole_records_with_their_count_and_last_seq():
     api, dev, host = paired()
-    raws = [sessionlog.encode(sessionlog.START, i, 0, 1000, 7, 5, "x" * (i % 60))
+    raws = [sessionlog.encode(Rec.START, i, 0, 1000, 7, 5, "x" * (i % 60))
             for i in range(1, 41)]  # records of 29 to 88 bytes
     api.log = b"".join(raws)
     got = host.call(m.LOG_READ, struct.pack("<IB", 3, 2))
@@ -377,7 +378,7 @@ def test_a_window_never_has_more_frames_than_asked_even_when_records_leave_room(
     """Five records of 89 bytes fill 445 of a frame's 492: two windows' bytes hold eleven
     records, yet a window of 2 is 2 frames of 5 (it once sent a third)."""
     api, dev, host = paired()
-    raws = [sessionlog.encode(sessionlog.START, i, 0, 1000, 7, 5, "x" * 64)
+    raws = [sessionlog.encode(Rec.START, i, 0, 1000, 7, 5, "x" * 64)
             for i in range(1, 21)]
     assert all(len(r) == 89 for r in raws)
     api.log = b"".join(raws)

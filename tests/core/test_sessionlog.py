@@ -1,13 +1,14 @@
 """Session log: round trips, torn tails, corruption, and pruning that loses nothing."""
 
 from stretchcue import sessionlog as sl
+from stretchcue.codes import Rec
 
 
 def sample(n=6, seq0=1):
-    out = [sl.encode(sl.START, seq0, 1700000000, 1768000, 0xDEADBEEF, 5, "Lower back")]
+    out = [sl.encode(Rec.START, seq0, 1700000000, 1768000, 0xDEADBEEF, 5, "Lower back")]
     for i in range(1, n - 1):
-        out.append(sl.encode(sl.HOLD, seq0 + i, i % 5, 1, 1, 0, 30000, 30000 + i, 0))
-    out.append(sl.encode(sl.END, seq0 + n - 1, 1768000, 0, 0, 0, 1768000, 0))
+        out.append(sl.encode(Rec.HOLD, seq0 + i, i % 5, 1, 1, 0, 30000, 30000 + i, 0))
+    out.append(sl.encode(Rec.END, seq0 + n - 1, 1768000, 0, 0, 0, 1768000, 0))
     return out
 
 
@@ -17,9 +18,9 @@ def test_round_trip_every_type():
     assert recs[0].fields() == {"epoch_s": 1700000000, "planned_ms": 1768000,
                                 "routine_crc": 0xDEADBEEF, "stretches": 5, "name": "Lower back"}
     assert recs[1].fields()["actual_ms"] == 30001 and recs[1].name == "hold"
-    r = sl.encode(sl.RATING, 9, 2, 4)
+    r = sl.encode(Rec.RATING, 9, 2, 4)
     assert sl.scan(r)[0][0].fields() == {"stretch": 2, "rating": 4}
-    g = sl.scan(sl.encode(sl.GAP, 9, 3, 7))[0][0].fields()
+    g = sl.scan(sl.encode(Rec.GAP, 9, 3, 7))[0][0].fields()
     assert g == {"first_seq": 3, "count": 7}
 
 
@@ -66,7 +67,7 @@ def test_prune_past_hard_limit_writes_a_gap_record():
     recs = sl.scan(b"".join(sample(40)))[0]
     buf, lost = sl.prune(recs, 0, soft=300, hard=600)
     kept = sl.scan(buf)[0]
-    assert lost > 0 and kept[0].rtype == sl.GAP
+    assert lost > 0 and kept[0].rtype == Rec.GAP
     gap = kept[0].fields()
     assert gap == {"first_seq": 1, "count": lost}
     assert kept[0].seq == lost and kept[1].seq == lost + 1
@@ -112,11 +113,11 @@ def test_reader_holds_back_at_most_a_record_and_reports_a_torn_tail_only_at_clos
 def test_prune_carries_an_earlier_gap_into_the_next():
     recs = sl.scan(b"".join(sample(40)))[0]
     buf, lost = sl.prune(recs, 0, soft=300, hard=600)
-    more = [sl.encode(sl.HOLD, 40 + i, 0, 1, 1, 0, 30000, 30000, 0) for i in range(1, 30)]
+    more = [sl.encode(Rec.HOLD, 40 + i, 0, 1, 1, 0, 30000, 30000, 0) for i in range(1, 30)]
     recs = sl.scan(buf + b"".join(more))[0]
     buf2, lost2 = sl.prune(recs, 0, soft=300, hard=600)
     kept = sl.scan(buf2)[0]
     gap = kept[0].fields()
-    assert kept[0].rtype == sl.GAP and gap["first_seq"] == 1
+    assert kept[0].rtype == Rec.GAP and gap["first_seq"] == 1
     assert gap["count"] == lost2 > lost and kept[1].seq == lost2 + 1
     assert [r.seq for r in kept[1:]] == list(range(kept[1].seq, 70))

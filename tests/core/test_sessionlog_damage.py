@@ -5,6 +5,7 @@ import struct
 from binascii import crc32
 
 from stretchcue import sessionlog as sl
+from stretchcue.codes import Rec
 
 
 def _record(rtype, seq, payload):
@@ -13,11 +14,11 @@ def _record(rtype, seq, payload):
 
 
 def test_every_record_the_writer_makes_is_valid():
-    for raw in (sl.encode(sl.START, 1, 1_700_000_000, 60_000, 7, 2, "Nacken ü"),
-                sl.encode(sl.START, 2, 0, 0, 0, 0, ""),
-                sl.encode(sl.HOLD, 3, 0, 1, 1, 0, 30_000, 30_000, 0),
-                sl.encode(sl.RATING, 4, 0, 3), sl.encode(sl.END, 5, 1, 2, 3, 4, 5, 1),
-                sl.encode(sl.GAP, 6, 1, 5), sl.encode(sl.RESUMED, 7, 3, 0)):
+    for raw in (sl.encode(Rec.START, 1, 1_700_000_000, 60_000, 7, 2, "Nacken ü"),
+                sl.encode(Rec.START, 2, 0, 0, 0, 0, ""),
+                sl.encode(Rec.HOLD, 3, 0, 1, 1, 0, 30_000, 30_000, 0),
+                sl.encode(Rec.RATING, 4, 0, 3), sl.encode(Rec.END, 5, 1, 2, 3, 4, 5, 1),
+                sl.encode(Rec.GAP, 6, 1, 5), sl.encode(Rec.RESUMED, 7, 3, 0)):
         (r,) = sl.scan(raw)[0]
         assert sl.valid(r)
         r.fields()
@@ -25,9 +26,9 @@ def test_every_record_the_writer_makes_is_valid():
 
 def test_a_good_crc_over_a_bad_payload_is_not_valid():
     name_not_utf8 = struct.pack("<IIIB", 1, 2, 3, 1) + b"\xff\xfe"
-    for raw in (_record(sl.START, 1, name_not_utf8), _record(sl.START, 2, b"\x01\x02"),
-                _record(sl.HOLD, 3, b"\x01"), _record(sl.RATING, 4, b"\x01\x02\x03"),
-                _record(sl.END, 5, b"")):
+    for raw in (_record(Rec.START, 1, name_not_utf8), _record(Rec.START, 2, b"\x01\x02"),
+                _record(Rec.HOLD, 3, b"\x01"), _record(Rec.RATING, 4, b"\x01\x02\x03"),
+                _record(Rec.END, 5, b"")):
         (r,) = sl.scan(raw)[0]
         assert not sl.valid(r)
         try:
@@ -38,7 +39,7 @@ def test_a_good_crc_over_a_bad_payload_is_not_valid():
 
 
 def test_the_reader_counts_damaged_parts_not_a_torn_tail():
-    good = [sl.encode(sl.RATING, i, 0, 3) for i in range(1, 6)]
+    good = [sl.encode(Rec.RATING, i, 0, 3) for i in range(1, 6)]
     data = bytearray(b"".join(good))
     data[len(good[0]) + 3] ^= 1  # the second record
     data[3 * len(good[0]) + 9] ^= 1  # the fourth

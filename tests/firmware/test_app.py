@@ -9,6 +9,7 @@ from hardware import Hardware
 from store import Store
 
 from stretchcue import sessionlog as sl
+from stretchcue.codes import Rec
 from stretchcue_host.sim.fakes import hw
 
 GESTURES = ("A", "B", "A_long", "B_long", "AB")
@@ -32,7 +33,7 @@ def test_headless_app_runs_a_session_and_logs_it(tmp_path):
     while app.busy and now < 3_600_000:
         now += app.step(now) or 1
     recs = sl.scan(open(app.store.log_path, "rb").read())[0]
-    assert recs[0].rtype == sl.START and recs[-1].rtype == sl.END
+    assert recs[0].rtype == Rec.START and recs[-1].rtype == Rec.END
     assert recs[-1].fields()["elapsed_ms"] == recs[-1].fields()["planned_ms"]
 
 

@@ -9,6 +9,7 @@ import store_transfer
 from store import Store
 
 from stretchcue import sessionlog as sl
+from stretchcue.codes import Rec
 from stretchcue_host.routines import load, resolve
 
 
@@ -26,15 +27,15 @@ def logged(store):
 
 
 def fill(store, n):
-    store.append(sl.START, 1_700_000_000, 60_000, 7, 1, "Tiny")
+    store.append(Rec.START, 1_700_000_000, 60_000, 7, 1, "Tiny")
     for i in range(1, n):
-        store.append(sl.HOLD, 0, 1, i, 0, 30_000, 30_000, 0)
+        store.append(Rec.HOLD, 0, 1, i, 0, 30_000, 30_000, 0)
 
 
 def test_power_cut_at_every_byte_of_a_record_keeps_all_completed_ones(tmp_path, store):
     fill(store, 5)
     whole = open(store.log_path, "rb").read()
-    nxt = sl.encode(sl.HOLD, 6, 0, 1, 9, 0, 30_000, 30_000, 0)
+    nxt = sl.encode(Rec.HOLD, 6, 0, 1, 9, 0, 30_000, 30_000, 0)
     for cut in range(len(nxt) + 1):
         with open(store.log_path, "wb") as f:
             f.write(whole + nxt[:cut])
@@ -42,7 +43,7 @@ def test_power_cut_at_every_byte_of_a_record_keeps_all_completed_ones(tmp_path, 
         again.open()
         complete = 6 if cut == len(nxt) else 5
         assert [r.seq for r in logged(again)] == list(range(1, complete + 1))
-        seq = again.append(sl.RATING, 0, 3)
+        seq = again.append(Rec.RATING, 0, 3)
         assert seq == complete + 1
         recs, problems, _ = sl.scan(open(store.log_path, "rb").read())
         assert problems == [] and recs[-1].seq == seq
@@ -114,7 +115,7 @@ def test_full_flash_is_a_clear_error(store, monkeypatch):
 
     monkeypatch.setattr(builtins, "open", full)
     with pytest.raises(StoreError, match="flash is full"):
-        store.append(sl.RATING, 0, 1)
+        store.append(Rec.RATING, 0, 1)
     assert store.next_seq == 1
 
 
@@ -132,7 +133,7 @@ def test_full_log_of_unacknowledged_records_says_what_it_dropped(tmp_path):
     store.open()
     fill(store, 40)
     recs = sl.scan(open(store.log_path, "rb").read())[0]
-    assert recs[0].rtype == sl.GAP
+    assert recs[0].rtype == Rec.GAP
     gap = recs[0].fields()
     assert gap["first_seq"] == 1 and recs[1].seq == gap["count"] + 1
     assert recs[-1].seq == 40 and os.path.getsize(store.log_path) <= 600
@@ -145,20 +146,20 @@ def write_log(path, target, unfinished=True):
     seq = 0
     while sum(len(r) for r in raws) < target:
         seq += 1
-        raws.append(sl.encode(sl.START, seq, 1_700_000_000 + seq, 60_000, 7, 3, "Lower back"))
+        raws.append(sl.encode(Rec.START, seq, 1_700_000_000 + seq, 60_000, 7, 3, "Lower back"))
         for i in range(12):
             seq += 1
-            raws.append(sl.encode(sl.HOLD, seq, i // 4, 1 + i % 2, 1 + i // 2 % 2, 0, 30_000,
+            raws.append(sl.encode(Rec.HOLD, seq, i // 4, 1 + i % 2, 1 + i // 2 % 2, 0, 30_000,
                                   30_000, 0))
         seq += 1
-        raws.append(sl.encode(sl.RATING, seq, 0, 3))
+        raws.append(sl.encode(Rec.RATING, seq, 0, 3))
         seq += 1
-        raws.append(sl.encode(sl.END, seq, 400_000, 0, 0, 0, 400_000, 0))
+        raws.append(sl.encode(Rec.END, seq, 400_000, 0, 0, 0, 400_000, 0))
     if unfinished:
         seq += 1
-        raws.append(sl.encode(sl.START, seq, 1_800_000_000, 60_000, 9, 3, "Neck"))
+        raws.append(sl.encode(Rec.START, seq, 1_800_000_000, 60_000, 9, 3, "Neck"))
         seq += 1
-        raws.append(sl.encode(sl.HOLD, seq, 1, 2, 1, 0, 30_000, 30_000, 0))
+        raws.append(sl.encode(Rec.HOLD, seq, 1, 2, 1, 0, 30_000, 30_000, 0))
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as f:
         f.write(b"".join(raws))
@@ -236,7 +237,7 @@ def test_a_pull_of_the_whole_log_returns_every_record_once_in_order(tmp_path, mo
         if page:
             cursor = sl.scan(page[-1])[0][0].seq
         if windows == 3:  # a session logs something between two windows
-            raws.append(sl.encode(sl.RATING, store.append(sl.RATING, 1, 4), 1, 4))
+            raws.append(sl.encode(Rec.RATING, store.append(Rec.RATING, 1, 4), 1, 4))
         if not more:
             break
     assert got == raws
@@ -290,7 +291,7 @@ def test_corruption_and_a_torn_tail_in_a_long_log(tmp_path):
     data = bytearray(b"".join(raws))
     hit = sum(len(r) for r in raws[:1000]) + 5
     data[hit] ^= 0x20
-    torn = sl.encode(sl.HOLD, len(raws) + 1, 0, 1, 1, 0, 1, 1, 0)[:17]
+    torn = sl.encode(Rec.HOLD, len(raws) + 1, 0, 1, 1, 0, 1, 1, 0)[:17]
     with open(store.log_path, "wb") as f:
         f.write(bytes(data) + torn)
     store.open()
@@ -300,7 +301,7 @@ def test_corruption_and_a_torn_tail_in_a_long_log(tmp_path):
     assert store.damaged == 1 and "1 damaged record" in store.notes()
     assert os.path.getsize(store.log_path) == len(data) - len(raws[1000]) == store.size
     assert store.unfinished() == (None, None)
-    assert store.append(sl.RATING, 0, 1) == len(raws) + 1
+    assert store.append(Rec.RATING, 0, 1) == len(raws) + 1
     recs, problems, _ = sl.scan(open(store.log_path, "rb").read())
     assert problems == [] and len(recs) == len(raws) and recs[-1].seq == len(raws) + 1
     again = Store(store.root)

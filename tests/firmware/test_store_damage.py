@@ -16,6 +16,7 @@ from hardware import Hardware
 from store import Store, StoreError
 
 from stretchcue import sessionlog as sl
+from stretchcue.codes import Rec
 from stretchcue_host.routines import load, resolve
 from stretchcue_host.sim.fakes import hw
 
@@ -74,9 +75,9 @@ def write(path, data):
 
 
 def good_log(n, first=1):
-    out = [sl.encode(sl.START, first, 1_700_000_000, 60_000, 7, 1, "Tiny")]
+    out = [sl.encode(Rec.START, first, 1_700_000_000, 60_000, 7, 1, "Tiny")]
     for i in range(1, n):
-        out.append(sl.encode(sl.HOLD, first + i, 0, 1, i, 0, 30_000, 30_000, 0))
+        out.append(sl.encode(Rec.HOLD, first + i, 0, 1, i, 0, 30_000, 30_000, 0))
     return out
 
 
@@ -121,10 +122,10 @@ def test_routines_as_a_file_is_set_aside_and_the_folder_made_again(tmp_path):
 def test_a_record_with_a_good_crc_and_a_bad_payload_is_set_aside(tmp_path):
     root = tmp_path / "data"
     good = good_log(3)
-    bad_start = bytearray(sl.encode(sl.START, 4, 1, 2, 3, 1, "ab"))
+    bad_start = bytearray(sl.encode(Rec.START, 4, 1, 2, 3, 1, "ab"))
     bad_start[-6:-4] = b"\xff\xfe"  # the name: not UTF-8
     bad_start = _recrc(bad_start)
-    short_hold = _record(sl.HOLD, 5, b"\x01")  # one byte of sixteen
+    short_hold = _record(Rec.HOLD, 5, b"\x01")  # one byte of sixteen
     write(str(root / "log.bin"), b"".join(good) + bad_start + short_hold)
     app = boot(root)
     assert "log: 2 damaged record(s) set aside" in app.note
@@ -162,7 +163,7 @@ def test_an_ack_out_of_range_or_unreadable_is_set_aside(tmp_path, text):
     to_menu(app)
     session(app)
     recs = records(root)[0]
-    assert [r.seq for r in recs][:6] == [1, 2, 3, 4, 5, 6] and recs[-1].rtype == sl.END
+    assert [r.seq for r in recs][:6] == [1, 2, 3, 4, 5, 6] and recs[-1].rtype == Rec.END
 
 
 def test_the_last_seq_there_is_does_not_crash_and_the_summary_says_why(tmp_path):
@@ -172,7 +173,7 @@ def test_the_last_seq_there_is_does_not_crash_and_the_summary_says_why(tmp_path)
     to_menu(app)
     assert app.store.next_seq == 0x1_0000_0000
     with pytest.raises(StoreError, match="sequence numbers used up"):
-        app.store.append(sl.RATING, 0, 1)
+        app.store.append(Rec.RATING, 0, 1)
     session(app)
     assert app.mode == "summary" and app.screens.kind == "message"
     assert app.screens.title.text == "Not saved"
@@ -275,7 +276,7 @@ def test_megabytes_of_garbage_after_the_records_are_trimmed_in_bounded_memory(tm
         tracemalloc.stop()
     assert peak < 64 * 1024, peak
     assert os.path.getsize(root / "log.bin") == store.size == sum(map(len, good))
-    assert store.append(sl.RATING, 0, 2) == 21
+    assert store.append(Rec.RATING, 0, 2) == 21
     recs, problems, _ = records(root)
     assert [r.seq for r in recs] == list(range(1, 22)) and problems == []
 
@@ -312,7 +313,7 @@ def test_a_log_that_became_a_folder_mid_session_is_not_well_done(tmp_path):
     assert "set aside: log.bin" in again.note
     to_menu(again)
     session(again)
-    assert records(root)[0][-1].rtype == sl.END
+    assert records(root)[0][-1].rtype == Rec.END
     assert (root / "log.bin.bad").is_dir()
 
 

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from stretchcue import sessionlog as sl
 from stretchcue import timeline as tl
+from stretchcue.codes import Rec
 from stretchcue_host.cli import COMMANDS, main
 from stretchcue_host.context import AppContext
 from stretchcue_host.synth import Synth, routine_crc
@@ -70,10 +71,10 @@ def test_synth_session_matches_the_routine(desk_break):
     start, end = recs[0].fields(), recs[-1].fields()
     assert start["routine_crc"] == routine_crc(desk_break)
     assert start["planned_ms"] == tl.total_ms(desk_break) and start["name"] == "Desk break"
-    holds = [r.fields() for r in recs if r.rtype == sl.HOLD]
+    holds = [r.fields() for r in recs if r.rtype == Rec.HOLD]
     assert len(holds) == sum(s.reps * len(s.side_codes()) for s in desk_break.stretches)
     assert all(h["actual_ms"] == h["planned_ms"] for h in holds)
-    assert sum(r.rtype == sl.RATING for r in recs) == 2  # Chest opener has rate = false
+    assert sum(r.rtype == Rec.RATING for r in recs) == 2  # Chest opener has rate = false
     assert end["aborted"] == 0 and end["paused_ms"] == 0
 
 

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from stretchcue import sessionlog as sl
+from stretchcue.codes import Rec
 from stretchcue_host import sessions as ss
 from stretchcue_host.history import History, HistoryDamaged, HistoryError
 from stretchcue_host.synth import Synth
@@ -41,7 +42,7 @@ def test_same_seq_on_another_device_is_separate(tmp_path, desk_break):
 
 def test_conflicting_record_is_reported_not_overwritten(tmp_path, desk_break):
     recs = _sessions(desk_break, 1)[0]
-    other = sl.encode(sl.RATING, 2, 0, 5)
+    other = sl.encode(Rec.RATING, 2, 0, 5)
     with History(tmp_path / "h.db") as h:
         h.import_bytes("clue", b"".join(recs))
         res = h.import_bytes("clue", other)
@@ -59,7 +60,7 @@ def test_duplicate_seq_inside_one_log(tmp_path, desk_break):
 def test_gaps_missing_and_pruned(tmp_path, desk_break):
     s1, s2, s3 = _sessions(desk_break, 3)
     n1 = len(s1)
-    gap = sl.encode(sl.GAP, n1 + len(s2), n1 + 1, len(s2))  # device pruned session 2
+    gap = sl.encode(Rec.GAP, n1 + len(s2), n1 + 1, len(s2))  # device pruned session 2
     with History(tmp_path / "h.db") as h:
         h.import_bytes("clue", b"".join(s1) + gap + b"".join(s3[2:]))
         gaps = h.gaps()
@@ -82,7 +83,7 @@ def test_unterminated_session_is_interrupted_then_completed_by_later_import(tmp_
         (s,) = h.sessions()
         assert s["status"] == "done" and s["elapsed_ms"] is not None
         assert len(h.holds([s["id"]])[s["id"]]) == sum(
-            1 for r in recs if r[1] == sl.HOLD)
+            1 for r in recs if r[1] == Rec.HOLD)
 
 
 def test_aborted_and_interrupted_sessions(tmp_path, desk_break):
@@ -146,8 +147,8 @@ def test_rebuild_rules_without_a_database():
             "actual_ms": 5, "extended_ms": 0}
     end = {"elapsed_ms": 9, "paused_ms": 0, "extended_ms": 0, "skipped_ms": 0,
            "planned_ms": 9, "aborted": 0}
-    got = ss.rebuild([(1, sl.HOLD, hold), (2, sl.START, f_start), (3, sl.HOLD, hold),
-                      (6, sl.END, end), (7, sl.START, f_start)])
+    got = ss.rebuild([(1, Rec.HOLD, hold), (2, Rec.START, f_start), (3, Rec.HOLD, hold),
+                      (6, Rec.END, end), (7, Rec.START, f_start)])
     assert [s["status"] for s in got] == ["partial", "done", "interrupted"]
     assert got[1]["missing"] == 2
     assert ss.gaps([1, 2, 5], [])[0] == {"kind": "missing", "first": 3, "last": 4,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from stretchcue import sessionlog as sl
+from stretchcue.codes import Rec
 from stretchcue_host.history import History
 from stretchcue_host.routines import load
 from stretchcue_host.synth import routine_crc
@@ -43,16 +44,16 @@ class Log:
         """Every hold done (except those in ``cut``: stretch index -> side), each
         stretch rated ``rating``."""
         r = self.routine
-        self._rec(sl.START, epoch(days_ago), 1000, self.crc, len(r.stretches), r.name)
+        self._rec(Rec.START, epoch(days_ago), 1000, self.crc, len(r.stretches), r.name)
         for si, st in enumerate(r.stretches):
             for rep in range(st.reps):
                 for side in st.side_codes():
                     skipped = (cut or {}).get(si) == side and rep == 0
                     ms = st.hold_s * 1000
-                    self._rec(sl.HOLD, si, side, rep, 1 if skipped else 0, ms,
+                    self._rec(Rec.HOLD, si, side, rep, 1 if skipped else 0, ms,
                               ms // 3 if skipped else ms, 0)
-            self._rec(sl.RATING, si, rating)
-        self._rec(sl.END, 1000, 0, 0, 0, 1000, 0)
+            self._rec(Rec.RATING, si, rating)
+        self._rec(Rec.END, 1000, 0, 0, 0, 1000, 0)
 
     def save(self, home: Path) -> None:
         with History(home / "history.sqlite3") as h:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from stretchcue import engine as en
 from stretchcue import routine
-from stretchcue import timeline as tl
+from stretchcue.codes import Event, Step
 from stretchcue_host import names
 from stretchcue_host.routine_rules import canonical_json, describe, reason
 
@@ -132,7 +131,7 @@ def test_canonical_json_is_stable_and_round_trips():
 
 
 def test_names_cover_the_cores_codes():
-    assert len(names.KIND_NAMES) == tl.DONE + 1
-    assert len(names.EVENT_NAMES) == en.STRETCH_START + 1
+    assert len(names.KIND_NAMES) == Step.DONE + 1
+    assert len(names.EVENT_NAMES) == Event.STRETCH_START + 1
     assert names.SIDE_NAMES[routine.SIDE_LEFT] == "left"
     assert names.SIDE_NAMES[routine.SIDE_RIGHT] == "right"

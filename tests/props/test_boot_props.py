@@ -34,6 +34,7 @@ from hardware import Hardware  # noqa: E402
 from store import Store  # noqa: E402
 
 from stretchcue import sessionlog as sl  # noqa: E402
+from stretchcue.codes import Rec  # noqa: E402
 from stretchcue_host.routines import load, resolve  # noqa: E402
 from stretchcue_host.sim.fakes import hw  # noqa: E402
 from stretchcue_host.sim.fakes.nvm import ByteArray  # noqa: E402
@@ -51,11 +52,11 @@ def _baseline() -> tuple:
     store_transfer.put_routine(store, "desk", canon)
     store.select("desk")
     for s in range(3):
-        store.append(sl.START, 1_700_000_000 + s, 60_000, 7, 2, "Desk break")
+        store.append(Rec.START, 1_700_000_000 + s, 60_000, 7, 2, "Desk break")
         for i in range(4):
-            store.append(sl.HOLD, i // 2, 1 + i % 2, 1, 0, 30_000, 30_000, 0)
-        store.append(sl.RATING, 0, 3)
-        store.append(sl.END, 60_000, 0, 0, 0, 60_000, 0)
+            store.append(Rec.HOLD, i // 2, 1 + i % 2, 1, 0, 30_000, 30_000, 0)
+        store.append(Rec.RATING, 0, 3)
+        store.append(Rec.END, 60_000, 0, 0, 0, 60_000, 0)
     page, more = store_transfer.log_after(store, 0, 1 << 20)
     cursor = sl.scan(b"".join(page))[0][-1].seq  # the host has every record ...
     store_transfer.ack(store, cursor - 3)  # ... and has acknowledged most

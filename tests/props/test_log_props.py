@@ -4,12 +4,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stretchcue import sessionlog as sl
+from stretchcue.codes import Rec
 
 
 def build(n):
-    out = [sl.encode(sl.START, 1, 1_700_000_000, 60_000, 7, 2, "Tiny")]
+    out = [sl.encode(Rec.START, 1, 1_700_000_000, 60_000, 7, 2, "Tiny")]
     for i in range(2, n):
-        out.append(sl.encode(sl.HOLD, i, 0, 1, i, 0, 30_000, 29_000 + i, 0))
+        out.append(sl.encode(Rec.HOLD, i, 0, 1, i, 0, 30_000, 29_000 + i, 0))
     return out
 
 

@@ -7,6 +7,7 @@ import struct
 from stretchcue import cues, timeline
 from stretchcue import engine as en
 from stretchcue import sessionlog as sl
+from stretchcue.codes import Cue, Rec, Step
 from stretchcue_host.routines import load, resolve
 
 LOOP_TICK_MS = 500
@@ -21,7 +22,7 @@ def planned_cues(name: str) -> list[int]:
     events = eng.start(0)
     while True:
         for code, value, at in events:
-            if cues.for_event(code, value, eng.step[timeline.KIND]) >= 0:
+            if cues.for_event(code, value, eng.step[Step.KIND]) >= 0:
                 out.append(at)
         if eng.finished:
             return sorted(set(out))
@@ -45,12 +46,12 @@ def test_whole_default_routine_runs_to_the_plan(sim_runs):
     r, _ = load(resolve("lower-back"))
     recs = run.records()
     kinds = [x.rtype for x in recs]
-    assert kinds[0] == sl.START and kinds[-1] == sl.END
-    assert kinds.count(sl.HOLD) == 32
+    assert kinds[0] == Rec.START and kinds[-1] == Rec.END
+    assert kinds.count(Rec.HOLD) == 32
     end = recs[-1].fields()
     assert end["elapsed_ms"] == end["planned_ms"] == timeline.total_ms(r)
     assert end["aborted"] == 0 and end["paused_ms"] == 0
-    assert all(h.fields()["actual_ms"] == 30000 for h in recs if h.rtype == sl.HOLD)
+    assert all(h.fields()["actual_ms"] == 30000 for h in recs if h.rtype == Rec.HOLD)
 
 
 def test_every_cue_within_one_loop_tick_of_its_deadline(sim_runs):
@@ -68,7 +69,7 @@ def test_drv2605_renders_inhale_as_a_ramp(sim_runs):
     run = sim_runs["plain"].wait()
     levels = [e["level"] for e in run.trace if e["type"] == "motor" and e["via"] == "drv2605"]
     ramp = [v for v in levels if 0 < v < 100]
-    assert len(ramp) > 10 and min(ramp) >= cues.MIN_LEVEL
+    assert len(ramp) > 10 and min(ramp) >= Cue.MIN_LEVEL
 
 
 def test_each_screen_type_is_drawn(sim_runs):
@@ -90,13 +91,13 @@ def test_each_screen_type_is_drawn(sim_runs):
 def test_presses_are_logged_as_they_happened(sim_runs):
     run = sim_runs["presses"].wait()
     recs = run.records()
-    holds = [r.fields() for r in recs if r.rtype == sl.HOLD]
+    holds = [r.fields() for r in recs if r.rtype == Rec.HOLD]
     assert any(h["extended_ms"] == 10000 for h in holds)
     assert any(h["skipped"] and h["actual_ms"] < h["planned_ms"] for h in holds)
-    ratings = [r.fields() for r in recs if r.rtype == sl.RATING]
+    ratings = [r.fields() for r in recs if r.rtype == Rec.RATING]
     assert ratings == [{"stretch": 0, "rating": 4}]
     end = recs[-1].fields()
-    assert recs[-1].rtype == sl.END and end["aborted"] == 1
+    assert recs[-1].rtype == Rec.END and end["aborted"] == 1
     assert 14_000 <= end["paused_ms"] <= 16_000
 
 
@@ -127,15 +128,15 @@ def test_power_cut_loses_no_record_and_resumes(sim_runs):
     assert run.rc == 3
     before = (run.data / "log.bin").read_bytes()
     kept = sl.scan(before)[0]
-    assert kept[0].rtype == sl.START and kept[-1].rtype == sl.HOLD
+    assert kept[0].rtype == Rec.START and kept[-1].rtype == Rec.HOLD
     run.again()
     after = (run.data / "log.bin").read_bytes()
     assert after.startswith(before)
     recs = sl.scan(after)[0]
     kinds = [r.rtype for r in recs]
-    assert sl.RESUMED in kinds and kinds[-1] == sl.END
+    assert Rec.RESUMED in kinds and kinds[-1] == Rec.END
     holds = [(h.fields()["stretch"], h.fields()["side"], h.fields()["rep"])
-             for h in recs if h.rtype == sl.HOLD]
+             for h in recs if h.rtype == Rec.HOLD]
     r, _ = load(resolve("desk-break"))
-    planned = [(s[1], s[2], s[3]) for s in timeline.iter_steps(r) if s[0] == timeline.HOLD]
+    planned = [(s[1], s[2], s[3]) for s in timeline.iter_steps(r) if s[0] == Step.HOLD]
     assert holds == planned

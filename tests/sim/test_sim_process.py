@@ -17,6 +17,7 @@ import threading
 import pytest
 
 from stretchcue import sessionlog as sl
+from stretchcue.codes import Rec
 from stretchcue_host.sim.device_dir import prepare, runner_command
 
 MENU = r"screen: stretchcue \| Lower back"
@@ -111,7 +112,7 @@ def test_a_signal_mid_session_ends_the_run_as_a_normal_end_does(tmp_path, sims, 
     end = sim.events()[-1]
     assert end["type"] == "end" and end["signal"] == sig.name
     records, problems, _ = sl.scan((sim.data / "log.bin").read_bytes())
-    assert problems == [] and records[0].rtype == sl.START
+    assert problems == [] and records[0].rtype == Rec.START
 
 
 def test_stretchcue_sim_passes_sigterm_on_and_exits_with_the_runners_status(tmp_path, sims):

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from stretchcue import sessionlog as sl
+from stretchcue.codes import Rec
 from stretchcue_host.cli import main
 from stretchcue_host.demo_rig import Rig
 from stretchcue_host.keys import KeyStore
@@ -91,7 +92,7 @@ def test_pair_push_run_pull_over_usb(device, cli, tmp_path):
     db = sqlite3.connect(cli.home / "history.sqlite3")
     stored = [bytes(r[0]) for r in db.execute("SELECT raw FROM records ORDER BY seq")]
     assert stored == [r.raw for r in on_device]
-    assert on_device[0].rtype == sl.START and on_device[-1].rtype == sl.END
+    assert on_device[0].rtype == Rec.START and on_device[-1].rtype == Rec.END
     end = on_device[-1].fields()
     assert end["paused_ms"] >= 2500 and end["extended_ms"] == 10_000  # the presses landed
     assert (device.data / "ack.txt").read_text() == str(on_device[-1].seq)

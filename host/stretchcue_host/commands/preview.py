@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from stretchcue.codes import Step
+
 
 def _mmss(ms: int) -> str:
     s = ms // 1000
@@ -22,7 +24,7 @@ def plan(r) -> dict:
 
     steps, at = [], 0
     for kind, si, side, rep, dur in tl.iter_steps(r):
-        if kind == tl.DONE:
+        if kind == Step.DONE:
             break
         steps.append({"at_ms": at, "kind": KIND_NAMES[kind], "stretch": si,
                       "title": r.stretches[si].title, "side": SIDE_NAMES[side] or None,

@@ -10,31 +10,30 @@ import time
 
 import click
 
+from stretchcue.codes import Action, Event, Hold, Step
 from stretchcue_host.commands.common import Number
 
 MAX_SPEED = 100000  # an hour in 36 ms of waiting; more is --instant
 
 
 def describe(eng, code: int, value, now_ms: int) -> str:
-    from stretchcue import engine as en
-    from stretchcue import timeline as tl
     from stretchcue_host.names import EVENT_NAMES, KIND_NAMES, SIDE_NAMES
 
     step = eng.step
-    st = eng.routine.stretches[step[tl.STRETCH]]
-    side = SIDE_NAMES[step[tl.SIDE]]
+    st = eng.routine.stretches[step[Step.STRETCH]]
+    side = SIDE_NAMES[step[Step.SIDE]]
     where = st.title + (f" ({side})" if side else "")
-    if step[tl.REP]:
-        where += f", rep {step[tl.REP]}/{st.reps}"
-    if code == en.PHASE:
-        return f"{KIND_NAMES[value]:<12} {where}  {step[tl.DURATION_MS] // 1000} s"
-    if code == en.HOLD_END:
-        extra = " (skipped)" if value[en.HOLD_SKIPPED] else ""
-        held = value[en.HOLD_ACTUAL_MS] / 1000
-        return f"held {held:.1f} s of {value[en.HOLD_PLANNED_MS] // 1000} s{extra}"
-    if code == en.RATING:
+    if step[Step.REP]:
+        where += f", rep {step[Step.REP]}/{st.reps}"
+    if code == Event.PHASE:
+        return f"{KIND_NAMES[value]:<12} {where}  {step[Step.DURATION_MS] // 1000} s"
+    if code == Event.HOLD_END:
+        extra = " (skipped)" if value[Hold.SKIPPED] else ""
+        held = value[Hold.ACTUAL_MS] / 1000
+        return f"held {held:.1f} s of {value[Hold.PLANNED_MS] // 1000} s{extra}"
+    if code == Event.RATING:
         return f"tightness {value[1]}/5 for {eng.routine.stretches[value[0]].title}"
-    if code == en.SECOND:
+    if code == Event.SECOND:
         return f"{value} s left"
     return EVENT_NAMES[code]
 
@@ -50,27 +49,25 @@ def _item(action: int, value: int, at_ms: int) -> str:
 
 def _no_effect(eng, action: int, events: list, before: tuple, paused: bool) -> str:
     """Why a scripted press changed nothing, in words ("" if it did something)."""
-    from stretchcue import engine as en
-    from stretchcue import timeline as tl
     from stretchcue_host.names import KIND_NAMES, SIDE_NAMES
 
     codes = {code for code, _, _ in events}
-    if eng.finished and action != en.ABORT and not codes & {en.SKIPPED, en.RATING}:
+    if eng.finished and action != Action.ABORT and not codes & {Event.SKIPPED, Event.RATING}:
         return "the session had ended"
-    if action in (en.PAUSE, en.ABORT):
+    if action in (Action.PAUSE, Action.ABORT):
         return ""
     step = eng.step
-    st = eng.routine.stretches[step[tl.STRETCH]]
-    side = SIDE_NAMES[step[tl.SIDE]]
-    where = f"{KIND_NAMES[step[tl.KIND]]} of {st.title}" + (f" ({side})" if side else "")
+    st = eng.routine.stretches[step[Step.STRETCH]]
+    side = SIDE_NAMES[step[Step.SIDE]]
+    where = f"{KIND_NAMES[step[Step.KIND]]} of {st.title}" + (f" ({side})" if side else "")
     if paused:
         return f"the session was paused ({where}); only pause (resume) and abort work then"
-    if action == en.EXTEND and eng.extended_ms == before[0]:
+    if action == Action.EXTEND and eng.extended_ms == before[0]:
         return f"it came during {where}; extend works during a hold"
-    if action == en.RATE and en.RATING not in codes:
+    if action == Action.RATE and Event.RATING not in codes:
         return (f"it came during {where}; rate answers the tightness question after a "
                 "stretch's last rep")
-    if action == en.SKIP and en.SKIPPED not in codes:
+    if action == Action.SKIP and Event.SKIPPED not in codes:
         return f"it came during {where}, which cannot be skipped"
     return ""
 
@@ -124,8 +121,8 @@ def run(routine: str | None, speed: float, instant: bool, script_text: str,
 
     def show(events, now_ms: int) -> None:
         for code, value, at in events:
-            cue = cues.for_event(code, value, eng.step[tl.KIND])
-            if code == en.SECOND and cue < 0 and not seconds:
+            cue = cues.for_event(code, value, eng.step[Step.KIND])
+            if code == Event.SECOND and cue < 0 and not seconds:
                 continue
             mark = ""
             if cue >= 0 and player.play(cue, at):
@@ -141,7 +138,7 @@ def run(routine: str | None, speed: float, instant: bool, script_text: str,
             at, action, value = presses.pop(0)
             now = max(now, at)
             before = (eng.extended_ms, len(eng.ratings), eng.paused_ms)
-            paused = eng.state == en._PAUSED_STATE
+            paused = eng.paused
             events = eng.press(action, now, value)
             show(events, now)
             why = _no_effect(eng, action, events, before, paused)
@@ -157,7 +154,7 @@ def run(routine: str | None, speed: float, instant: bool, script_text: str,
             if lag > 0:
                 time.sleep(lag)
         show(eng.tick(now), now)
-    held = sum(x[en.HOLD_ACTUAL_MS] for x in eng.results) // 1000
+    held = sum(x[Hold.ACTUAL_MS] for x in eng.results) // 1000
     console.print(f"[bold green]done[/] in {eng.elapsed_ms(now) // 1000} s "
                   f"({held} s under stretch, paused {eng.paused_ms // 1000} s, "
                   f"extended {eng.extended_ms // 1000} s)")
