@@ -145,9 +145,11 @@ def find_mpy_cross(explicit: str | None = None) -> tuple[MpyCross | None, str]:
     found: list[str] = []
     for env in ("CIRCUITPY_MPY_CROSS", "CIRCUITPY_UNIX"):
         value = os.environ.get(env)
-        if value:
-            found.append(value if env == "CIRCUITPY_MPY_CROSS"
-                         else str(Path(value).with_name("mpy-cross")))
+        if value and env == "CIRCUITPY_MPY_CROSS":
+            found.append(value)
+        elif value:  # the unix VM, or the folder holding it with its mpy-cross
+            unix = Path(value)
+            found.append(str(unix / "mpy-cross" if unix.is_dir() else unix.with_name("mpy-cross")))
     on_path = shutil.which("mpy-cross")
     if on_path:
         found.append(on_path)
@@ -166,7 +168,10 @@ def find_mpy_cross(explicit: str | None = None) -> tuple[MpyCross | None, str]:
     if refused:
         why += f" ({', '.join(refused)} is not CircuitPython's mpy-cross)"
     else:
-        why += " (no CircuitPython mpy-cross found; --mpy-cross PATH to compile)"
+        why += (" (no CircuitPython mpy-cross found, so the board compiles each module as it"
+                " loads it, which needs about 20 KB more free heap; --mpy-cross PATH to compile:"
+                " Adafruit builds one per CircuitPython version, under bin/mpy-cross/ at"
+                " adafruit-circuit-python.s3.amazonaws.com)")
     return None, why
 
 

@@ -148,6 +148,22 @@ def test_bundle_ships_py_unless_a_circuitpython_mpy_cross_is_found(cli, source, 
     assert not any(n.endswith(".mpy") for n in _names(tmp_path / "b2"))
 
 
+@pytest.mark.parametrize("names", ["folder", "program"])
+def test_the_mpy_cross_beside_the_circuitpython_vm_is_found(tmp_path, monkeypatch, names):
+    """$CIRCUITPY_UNIX names the unix VM or the folder holding it (as ../shared/circuitpython)."""
+    folder = tmp_path / "circuitpython"
+    folder.mkdir()
+    tool = folder / "mpy-cross"  # writes a CircuitPython header, as the real one does
+    tool.write_text(f"#!{sys.executable}\nimport sys\n"
+                    "open(sys.argv[sys.argv.index('-o') + 1], 'wb').write(b'C\\x06')\n")
+    tool.chmod(0o755)
+    monkeypatch.delenv("CIRCUITPY_MPY_CROSS", raising=False)
+    monkeypatch.setenv("CIRCUITPY_UNIX", str(folder if names == "folder"
+                                             else folder / "circuitpython"))
+    found, why = installer.find_mpy_cross()
+    assert found is not None and found.path == str(tool), why
+
+
 def test_a_micropython_mpy_cross_is_refused_by_its_header_byte(cli, source, tmp_path):
     micropython = str(MP_MPY_CROSS)
     res = cli("bundle", "--board", "clue", "--out", str(tmp_path / "b"), "--source",
