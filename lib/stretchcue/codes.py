@@ -2,10 +2,12 @@
 
 On a board every public module-level name costs an interned string and a slot
 in the module's globals for as long as the module is loaded, while a private
-``_NAME = const(n)`` is folded into the bytecode and costs nothing.  So
+``_NAME = const(n)`` is folded into the bytecode: no slot, and in an ``.mpy``
+no name either.  So
 ``timeline``, ``engine``, ``cues`` and ``sessionlog`` keep their codes private,
-a firmware module that needs one keeps its own ``_STEP_HOLD``-style copy, and
-the names live here.  This module is never installed on a board;
+a module that needs another's code keeps its own copy, every module names a
+code after its name here (``Step.HOLD`` is ``_STEP_HOLD``), and the public
+names live here.  This module is never installed on a board;
 ``tests/firmware/test_codes.py`` checks every copy against it.
 """
 

@@ -25,24 +25,24 @@ except ImportError:
 _EVENT_SECOND = const(4)
 _STEP_HOLD = const(3)
 
-_INHALE = const(0)
-_EXHALE = const(1)
-_HOLD_START = const(2)
-_HOLD_END = const(3)
-_LAST3 = const(4)
-_REST = const(5)
-_SWITCH_SIDE = const(6)
-_STRETCH_START = const(7)
-_STRETCH_DONE = const(8)
-_RATE = const(9)
-_SESSION_DONE = const(10)
-_PAUSED = const(11)
-_ACK = const(12)
-_LIMIT = const(13)
-_REMIND = const(14)  # the daily reminder, on the menu: never from the engine
-_COUNT = const(15)
+_CUE_INHALE = const(0)
+_CUE_EXHALE = const(1)
+_CUE_HOLD_START = const(2)
+_CUE_HOLD_END = const(3)
+_CUE_LAST3 = const(4)
+_CUE_REST = const(5)
+_CUE_SWITCH_SIDE = const(6)
+_CUE_STRETCH_START = const(7)
+_CUE_STRETCH_DONE = const(8)
+_CUE_RATE = const(9)
+_CUE_SESSION_DONE = const(10)
+_CUE_PAUSED = const(11)
+_CUE_ACK = const(12)
+_CUE_LIMIT = const(13)
+_CUE_REMIND = const(14)  # the daily reminder, on the menu: never from the engine
+_CUE_COUNT = const(15)
 
-_MIN_LEVEL = const(55)
+_CUE_MIN_LEVEL = const(55)
 
 # Haptics, per cue: (start level %, end level %, tens of ms) per segment; level 0 is a
 # gap.  Ramps go from the start level to the end level across the segment.
@@ -134,7 +134,7 @@ _BY_EVENT = (b"\xff\xff"  # -, PHASE
 def for_event(code: int, value: object, kind: int) -> int:
     """The cue for an engine event during a step of ``kind``; -1 for none."""
     if code == _EVENT_SECOND:
-        return _LAST3 if kind == _STEP_HOLD and value <= 3 else -1  # type: ignore[operator]
+        return _CUE_LAST3 if kind == _STEP_HOLD and value <= 3 else -1  # type: ignore[operator]
     c = _BY_EVENT[code] if 0 <= code < len(_BY_EVENT) else 0xFF
     return -1 if c == 0xFF else c
 
@@ -208,7 +208,7 @@ class Player:
             return 0
         into = t - _before(h, i)
         raw = a + (b - a) * into // (h[i + 2] * 10)
-        return max(_MIN_LEVEL, raw * self.strength // 100)
+        return max(_CUE_MIN_LEVEL, raw * self.strength // 100)
 
     def tone(self, now_ms: int) -> int:
         """Buzzer frequency in Hz at ``now_ms``; 0 for silence."""

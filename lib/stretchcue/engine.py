@@ -40,31 +40,31 @@ _STEP_STRETCH = const(1)
 _STEP_SWITCH = const(6)
 
 # Event codes.
-_PHASE = const(1)  # value: step kind; a new step began (engine.step holds it)
-_INHALE = const(2)
-_EXHALE = const(3)
-_SECOND = const(4)  # value: whole seconds left in the step
-_HOLD_END = const(5)  # value: the hold result list (see HOLD_* fields)
-_REST = const(6)
-_SWITCH_SIDE = const(7)
-_STRETCH_DONE = const(8)  # value: stretch index
-_RATE_REQUEST = const(9)  # value: stretch index
-_RATING = const(10)  # value: (stretch index, rating)
-_SESSION_DONE = const(11)  # value: 1 if aborted else 0
-_PAUSED = const(12)
-_RESUMED = const(13)
-_EXTENDED = const(14)  # value: seconds added
-_EXTEND_LIMIT = const(15)
-_SKIPPED = const(16)  # value: step kind skipped
-_HOLD_START = const(17)
-_STRETCH_START = const(18)  # value: stretch index
+_EVENT_PHASE = const(1)  # value: step kind; a new step began (engine.step holds it)
+_EVENT_INHALE = const(2)
+_EVENT_EXHALE = const(3)
+_EVENT_SECOND = const(4)  # value: whole seconds left in the step
+_EVENT_HOLD_END = const(5)  # value: the hold result list (see HOLD_* fields)
+_EVENT_REST = const(6)
+_EVENT_SWITCH_SIDE = const(7)
+_EVENT_STRETCH_DONE = const(8)  # value: stretch index
+_EVENT_RATE_REQUEST = const(9)  # value: stretch index
+_EVENT_RATING = const(10)  # value: (stretch index, rating)
+_EVENT_SESSION_DONE = const(11)  # value: 1 if aborted else 0
+_EVENT_PAUSED = const(12)
+_EVENT_RESUMED = const(13)
+_EVENT_EXTENDED = const(14)  # value: seconds added
+_EVENT_EXTEND_LIMIT = const(15)
+_EVENT_SKIPPED = const(16)  # value: step kind skipped
+_EVENT_HOLD_START = const(17)
+_EVENT_STRETCH_START = const(18)  # value: stretch index
 
 # Actions for press().
-_PAUSE = const(1)  # toggles pause/resume
-_SKIP = const(2)
-_EXTEND = const(3)
-_ABORT = const(4)
-_RATE = const(5)
+_ACTION_PAUSE = const(1)  # toggles pause/resume
+_ACTION_SKIP = const(2)
+_ACTION_EXTEND = const(3)
+_ACTION_ABORT = const(4)
+_ACTION_RATE = const(5)
 
 # Engine states.
 _RUNNING = const(1)
@@ -73,7 +73,7 @@ _FINISHED = const(3)
 
 _EXTEND_STEP_MS = const(10000)
 _EXTEND_CAP_MS = const(30000)
-_RATING_MAX = const(5)
+_ACTION_RATING_MAX = const(5)
 
 # Hold result list fields.
 _HOLD_STRETCH = const(0)
@@ -150,29 +150,29 @@ class Engine:
         ev = self.tick(now_ms)
         if self.state == _FINISHED:
             return ev
-        if action == _PAUSE:
+        if action == _ACTION_PAUSE:
             if self.state == _RUNNING:
                 self.state = _PAUSED_STATE
                 self._paused_at = now_ms
-                ev.append((_PAUSED, 0, now_ms))
+                ev.append((_EVENT_PAUSED, 0, now_ms))
             else:
                 self._resume(now_ms)
-        elif self.state == _PAUSED_STATE and action != _ABORT:
+        elif self.state == _PAUSED_STATE and action != _ACTION_ABORT:
             return ev
-        elif action == _SKIP:
+        elif action == _ACTION_SKIP:
             kind = self.step[_STEP_KIND]
             if kind != _STEP_DONE:
-                ev.append((_SKIPPED, kind, now_ms))
+                ev.append((_EVENT_SKIPPED, kind, now_ms))
                 self._end_early(now_ms)
-        elif action == _EXTEND:
+        elif action == _ACTION_EXTEND:
             self._extend(now_ms)
-        elif action == _RATE:
-            if self.step[_STEP_KIND] == _STEP_RATE and 0 <= value <= _RATING_MAX:
+        elif action == _ACTION_RATE:
+            if self.step[_STEP_KIND] == _STEP_RATE and 0 <= value <= _ACTION_RATING_MAX:
                 si = self.step[_STEP_STRETCH]
                 self.ratings.append((si, value))
-                ev.append((_RATING, (si, value), now_ms))
+                ev.append((_EVENT_RATING, (si, value), now_ms))
                 self._end_early(now_ms)
-        elif action == _ABORT:
+        elif action == _ACTION_ABORT:
             if self.state == _PAUSED_STATE:
                 self._resume(now_ms)
             self.aborted = True
@@ -250,11 +250,11 @@ class Engine:
             if ticks_diff(now_ms, due) < 0:
                 break
             if what == 1:
-                ev.append((_SECOND, self._sec_k, due))
+                ev.append((_EVENT_SECOND, self._sec_k, due))
                 self._sec_k -= 1
             elif what == 2:
                 self._breath_in = not self._breath_in
-                ev.append((_INHALE if self._breath_in else _EXHALE, 0, due))
+                ev.append((_EVENT_INHALE if self._breath_in else _EVENT_EXHALE, 0, due))
                 st = self.routine.stretches[self.step[_STEP_STRETCH]]
                 gap = st.breath_in_s if self._breath_in else st.breath_out_s
                 self._breath_at = ticks_add(due, gap * 1000)
@@ -276,30 +276,30 @@ class Engine:
         ev = self._ev
         si = step[_STEP_STRETCH]
         if (kind == _STEP_PREPARE or kind == _STEP_DONE) and self._stretch >= 0:
-            ev.append((_STRETCH_DONE, self._stretch, at))
+            ev.append((_EVENT_STRETCH_DONE, self._stretch, at))
         self._stretch = si
-        ev.append((_PHASE, kind, at))
+        ev.append((_EVENT_PHASE, kind, at))
         if kind == _STEP_PREPARE:
-            ev.append((_STRETCH_START, si, at))
+            ev.append((_EVENT_STRETCH_START, si, at))
         elif kind == _STEP_MOVE_IN:
-            ev.append((_INHALE, 0, at))
+            ev.append((_EVENT_INHALE, 0, at))
         elif kind == _STEP_SINK:
-            ev.append((_EXHALE, 0, at))
+            ev.append((_EVENT_EXHALE, 0, at))
         elif kind == _STEP_HOLD:
             self.hold_extended_ms = 0
             self._hold_open = True
-            ev.append((_HOLD_START, 0, at))
+            ev.append((_EVENT_HOLD_START, 0, at))
             st = self.routine.stretches[si]
             if st.breath_pacing:
                 self._breathing = True
                 self._breath_in = True
                 self._breath_at = ticks_add(at, st.breath_in_s * 1000)
         elif kind == _STEP_REST:
-            ev.append((_REST, 0, at))
+            ev.append((_EVENT_REST, 0, at))
         elif kind == _STEP_SWITCH:
-            ev.append((_SWITCH_SIDE, step[_STEP_SIDE], at))
+            ev.append((_EVENT_SWITCH_SIDE, step[_STEP_SIDE], at))
         elif kind == _STEP_RATE:
-            ev.append((_RATE_REQUEST, si, at))
+            ev.append((_EVENT_RATE_REQUEST, si, at))
         elif kind == _STEP_DONE:
             self._finish(at)
 
@@ -314,7 +314,7 @@ class Engine:
         self.held_ms += result[_HOLD_ACTUAL_MS]
         if not skipped:
             self.holds_done += 1
-        self._ev.append((_HOLD_END, result, at))
+        self._ev.append((_EVENT_HOLD_END, result, at))
         self._hold_open = False
 
     def _end_early(self, now_ms: int) -> None:
@@ -330,13 +330,13 @@ class Engine:
         if self.step[_STEP_KIND] != _STEP_HOLD:
             return
         if self.hold_extended_ms + _EXTEND_STEP_MS > _EXTEND_CAP_MS:
-            self._ev.append((_EXTEND_LIMIT, 0, now_ms))
+            self._ev.append((_EVENT_EXTEND_LIMIT, 0, now_ms))
             return
         self.hold_extended_ms += _EXTEND_STEP_MS
         self.extended_ms += _EXTEND_STEP_MS
         self._deadline = ticks_add(self._deadline, _EXTEND_STEP_MS)
         self._sec_k = (ticks_diff(self._deadline, now_ms) - 1) // 1000
-        self._ev.append((_EXTENDED, _EXTEND_STEP_MS // 1000, now_ms))
+        self._ev.append((_EVENT_EXTENDED, _EXTEND_STEP_MS // 1000, now_ms))
 
     def _resume(self, now_ms: int) -> None:
         shift = ticks_diff(now_ms, self._paused_at)
@@ -345,11 +345,11 @@ class Engine:
         self._deadline = ticks_add(self._deadline, shift)
         self._breath_at = ticks_add(self._breath_at, shift)
         self.state = _RUNNING
-        self._ev.append((_RESUMED, 0, now_ms))
+        self._ev.append((_EVENT_RESUMED, 0, now_ms))
 
     def _finish(self, at: int) -> None:
         self.state = _FINISHED
         self.ended_at = at
         self._breathing = False
         self._sec_k = 0
-        self._ev.append((_SESSION_DONE, 1 if self.aborted else 0, at))
+        self._ev.append((_EVENT_SESSION_DONE, 1 if self.aborted else 0, at))

@@ -34,12 +34,12 @@ HEADER = const(8)
 _OVERHEAD = const(12)
 _MAX_PAYLOAD = const(256)
 
-_START = const(1)
-_HOLD = const(2)
-_RATING = const(3)
-_END = const(4)
-_GAP = const(5)
-_RESUMED = const(6)
+_REC_START = const(1)
+_REC_HOLD = const(2)
+_REC_RATING = const(3)
+_REC_END = const(4)
+_REC_GAP = const(5)
+_REC_RESUMED = const(6)
 
 TYPE_NAMES = ("", "start", "hold", "rating", "end", "gap", "resumed")
 
@@ -66,7 +66,7 @@ class LogError(ValueError):
 def encode(rtype: int, seq: int, *values: Any) -> bytes:
     """One whole record: header, packed payload, CRC."""
     fmt = _FORMATS[rtype]
-    if rtype == _START:
+    if rtype == _REC_START:
         name = values[-1].encode("utf-8")[:64]
         payload = struct.pack(fmt, *values[:-1]) + name
     else:
@@ -82,10 +82,10 @@ def decode_payload(rtype: int, payload: bytes) -> dict:
         raise LogError("unknown record type %d" % rtype)
     fmt = _FORMATS[rtype]
     size = struct.calcsize(fmt)
-    if len(payload) < size or (rtype != _START and len(payload) != size):
+    if len(payload) < size or (rtype != _REC_START and len(payload) != size):
         raise LogError("%s record has %d payload bytes" % (TYPE_NAMES[rtype], len(payload)))
     values = list(struct.unpack(fmt, payload[:size]))
-    if rtype == _START:
+    if rtype == _REC_START:
         values.append(bytes(payload[size:]).decode("utf-8"))
     out = {}
     for k, v in zip(_FIELDS[rtype], values):
@@ -99,7 +99,7 @@ def valid(r: Any) -> bool:
     fmt = _FORMATS[r.rtype]
     size = struct.calcsize(fmt)
     n = len(r.payload)
-    if r.rtype != _START:
+    if r.rtype != _REC_START:
         return n == size
     try:
         bytes(r.payload[size:]).decode("utf-8")

@@ -20,47 +20,47 @@ except ImportError:
     def const(x: int) -> int:  # type: ignore[misc]
         return x
 
-_PREPARE = const(0)
-_MOVE_IN = const(1)
-_SINK = const(2)
-_HOLD = const(3)
-_RELEASE = const(4)
-_REST = const(5)
-_SWITCH = const(6)
-_RATE = const(7)
-_DONE = const(8)
+_STEP_PREPARE = const(0)
+_STEP_MOVE_IN = const(1)
+_STEP_SINK = const(2)
+_STEP_HOLD = const(3)
+_STEP_RELEASE = const(4)
+_STEP_REST = const(5)
+_STEP_SWITCH = const(6)
+_STEP_RATE = const(7)
+_STEP_DONE = const(8)
 
 # Step tuple fields.
-_KIND = const(0)
-_STRETCH = const(1)
-_SIDE = const(2)
-_REP = const(3)
-_DURATION_MS = const(4)
+_STEP_KIND = const(0)
+_STEP_STRETCH = const(1)
+_STEP_SIDE = const(2)
+_STEP_REP = const(3)
+_STEP_DURATION_MS = const(4)
 
 
 def _stretch_steps(routine, si: int, st) -> Iterator[tuple]:
-    yield (_PREPARE, si, 0, 0, routine.prepare_s * 1000)
+    yield (_STEP_PREPARE, si, 0, 0, routine.prepare_s * 1000)
     sides = st.side_codes()
     for rep in range(1, st.reps + 1):
         for j, side in enumerate(sides):
-            yield (_MOVE_IN, si, side, rep, st.move_in_s * 1000)
+            yield (_STEP_MOVE_IN, si, side, rep, st.move_in_s * 1000)
             if st.sink_s:
-                yield (_SINK, si, side, rep, st.sink_s * 1000)
-            yield (_HOLD, si, side, rep, st.hold_s * 1000)
-            yield (_RELEASE, si, side, rep, st.release_s * 1000)
+                yield (_STEP_SINK, si, side, rep, st.sink_s * 1000)
+            yield (_STEP_HOLD, si, side, rep, st.hold_s * 1000)
+            yield (_STEP_RELEASE, si, side, rep, st.release_s * 1000)
             if j + 1 < len(sides) and st.switch_s:
-                yield (_SWITCH, si, sides[j + 1], rep, st.switch_s * 1000)
+                yield (_STEP_SWITCH, si, sides[j + 1], rep, st.switch_s * 1000)
         if rep < st.reps and st.rest_s:
-            yield (_REST, si, 0, rep, st.rest_s * 1000)
+            yield (_STEP_REST, si, 0, rep, st.rest_s * 1000)
     if st.rate:
-        yield (_RATE, si, 0, st.reps, routine.rate_timeout_s * 1000)
+        yield (_STEP_RATE, si, 0, st.reps, routine.rate_timeout_s * 1000)
 
 
 def iter_steps(routine) -> Iterator[tuple]:
     """Yield ``(kind, stretch_index, side, rep, duration_ms)`` in session order."""
     for si, st in enumerate(routine.stretches):
         yield from _stretch_steps(routine, si, st)
-    yield (_DONE, len(routine.stretches) - 1, 0, 0, 0)
+    yield (_STEP_DONE, len(routine.stretches) - 1, 0, 0, 0)
 
 
 def stretch_ms(routine, st) -> int:
