@@ -234,7 +234,7 @@ class Store:
             self.mark = top
 
     def _prune(self) -> None:
-        """``sessionlog.prune``'s rules, streamed: one pass sizes the log, a second writes
+        """``log_prune.prune``'s rules, streamed: one pass sizes the log, a second writes
         what it keeps to the temporary file that then replaces it."""
         if self.size <= self.soft_limit:
             return

@@ -1,4 +1,4 @@
-"""Pruning a session log that has grown past its soft limit (see ``sessionlog.prune``).
+"""Pruning a session log that has grown past its soft limit.
 
 Imported only when that happens, which takes weeks of sessions without a sync,
 so a board does not hold this code the rest of the time.
@@ -74,12 +74,24 @@ class Pruner:
         return raw
 
 
-def prune(records: list, acked: int, soft: int, hard: int) -> tuple:
-    """``sessionlog.prune`` for a log known to be over ``soft`` bytes."""
-    unacked = 0
+def prune(records: list, acked: int, soft: int = sl.SOFT_LIMIT,
+          hard: int = sl.HARD_LIMIT) -> tuple:
+    """Decide what a log over ``soft`` bytes keeps: the rules, on whole records.
+
+    Acknowledged records go first.  Only if unacknowledged ones alone pass
+    ``hard`` are the oldest of them dropped, and then a GAP record (taking the
+    last dropped record's sequence number) tells the host what was lost.
+    Returns ``(new_bytes, dropped_unacked_count)``, or ``(None, 0)`` when the
+    log is under ``soft`` and nothing need change.  A board streams the same
+    rules through ``Pruner`` (firmware/store.py); the tests hold it to this.
+    """
+    size = unacked = 0
     for r in records:
+        size += len(r.raw)
         if r.seq > acked:
             unacked += len(r.raw)
+    if size <= soft:
+        return None, 0
     p = Pruner(acked, soft, hard, unacked)
     data = b"".join(p.run(records))
     return data, p.dropped

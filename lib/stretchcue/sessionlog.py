@@ -17,8 +17,6 @@ from __future__ import annotations
 import struct
 from binascii import crc32
 
-from stretchcue import drop
-
 try:
     from typing import Any
 except ImportError:
@@ -226,25 +224,3 @@ def scan(buf: Any) -> tuple:
     records += rd.close()
     return records, rd.problems, rd.good_end
 
-
-def prune(records: list, acked: int, soft: int = SOFT_LIMIT, hard: int = HARD_LIMIT) -> tuple:
-    """Decide what a log over ``soft`` bytes keeps.
-
-    Acknowledged records go first.  Only if unacknowledged ones alone pass
-    ``hard`` are the oldest of them dropped, and then a GAP record (taking the
-    last dropped record's sequence number) tells the host what was lost.
-    Returns ``(new_bytes, dropped_unacked_count)``, or ``(None, 0)`` when the
-    log is under ``soft`` and nothing need change.  The work is in ``log_prune``,
-    imported only when a log has grown past ``soft`` (and forgotten after on a board).
-    """
-    size = 0
-    for r in records:
-        size += len(r.raw)
-    if size <= soft:
-        return None, 0
-    from stretchcue import log_prune
-
-    try:
-        return log_prune.prune(records, acked, soft, hard)
-    finally:
-        drop("stretchcue.log_prune")

@@ -1,4 +1,4 @@
-"""Rare jobs load their code for the job only: pairing, checking a routine, pruning a log.
+"""Rare jobs load their code for the job only: pairing, checking a routine, text mode.
 
 On a board (``stretchcue.DROP``) the module is forgotten after the job, so the heap
 gets it back; these tests switch that on under CPython too.
@@ -11,8 +11,7 @@ from binascii import crc32
 from proto_api import Host, MemoryDevice, urandom
 
 import stretchcue
-from stretchcue import routine, sessionlog
-from stretchcue.codes import Rec
+from stretchcue import routine
 from stretchcue.protocol import device
 from stretchcue.protocol import messages as m
 
@@ -20,7 +19,6 @@ import samples
 
 PAKE = "stretchcue.protocol.pake"
 CHECK = "stretchcue.routine_check"
-PRUNE = "stretchcue.log_prune"
 
 
 def _dropping(fn):
@@ -92,20 +90,6 @@ def test_the_routine_checker_is_forgotten_after_each_routine():
         except routine.RoutineError as e:
             assert e.errors == [("stretches", "required")]
         assert not _loaded(CHECK)
-
-    _dropping(body)
-
-
-def test_log_pruning_code_is_loaded_only_past_the_soft_limit():
-    def body():
-        stretchcue.drop(PRUNE)
-        recs = [sessionlog.scan(sessionlog.encode(Rec.RATING, i, 0, 3))[0][0]
-                for i in range(1, 11)]
-        assert sessionlog.prune(recs, 0, soft=1000, hard=2000) == (None, 0)
-        assert not _loaded(PRUNE)
-        data, dropped = sessionlog.prune(recs, 5, soft=50, hard=100)
-        assert dropped == 0 and len(sessionlog.scan(data)[0]) == 5
-        assert not _loaded(PRUNE)
 
     _dropping(body)
 

@@ -1,5 +1,6 @@
 """Session log: round trips, torn tails, corruption, and pruning that loses nothing."""
 
+from stretchcue import log_prune
 from stretchcue import sessionlog as sl
 from stretchcue.codes import Rec
 
@@ -58,14 +59,14 @@ def test_garbage_between_records_is_skipped():
 def test_prune_drops_only_acknowledged_records():
     recs = sl.scan(b"".join(sample(40)))[0]
     size = sum(len(r.raw) for r in recs)
-    assert sl.prune(recs, 0, soft=size) == (None, 0)
-    buf, lost = sl.prune(recs, 30, soft=size - 1, hard=size)
+    assert log_prune.prune(recs, 0, soft=size) == (None, 0)
+    buf, lost = log_prune.prune(recs, 30, soft=size - 1, hard=size)
     assert lost == 0 and [r.seq for r in sl.scan(buf)[0]] == list(range(31, 41))
 
 
 def test_prune_past_hard_limit_writes_a_gap_record():
     recs = sl.scan(b"".join(sample(40)))[0]
-    buf, lost = sl.prune(recs, 0, soft=300, hard=600)
+    buf, lost = log_prune.prune(recs, 0, soft=300, hard=600)
     kept = sl.scan(buf)[0]
     assert lost > 0 and kept[0].rtype == Rec.GAP
     gap = kept[0].fields()
@@ -112,10 +113,10 @@ def test_reader_holds_back_at_most_a_record_and_reports_a_torn_tail_only_at_clos
 
 def test_prune_carries_an_earlier_gap_into_the_next():
     recs = sl.scan(b"".join(sample(40)))[0]
-    buf, lost = sl.prune(recs, 0, soft=300, hard=600)
+    buf, lost = log_prune.prune(recs, 0, soft=300, hard=600)
     more = [sl.encode(Rec.HOLD, 40 + i, 0, 1, 1, 0, 30000, 30000, 0) for i in range(1, 30)]
     recs = sl.scan(buf + b"".join(more))[0]
-    buf2, lost2 = sl.prune(recs, 0, soft=300, hard=600)
+    buf2, lost2 = log_prune.prune(recs, 0, soft=300, hard=600)
     kept = sl.scan(buf2)[0]
     gap = kept[0].fields()
     assert kept[0].rtype == Rec.GAP and gap["first_seq"] == 1

@@ -8,6 +8,8 @@ import pytest
 import store_transfer
 from store import Store
 
+import stretchcue
+from stretchcue import log_prune
 from stretchcue import sessionlog as sl
 from stretchcue.codes import Rec
 from stretchcue_host.routines import load, resolve
@@ -251,7 +253,7 @@ def test_a_pull_of_the_whole_log_returns_every_record_once_in_order(tmp_path, mo
 
 
 def test_prune_streams_to_what_the_rules_keep(tmp_path):
-    """The store prunes the file as ``sessionlog.prune`` prunes the records, byte for byte."""
+    """The store prunes the file as ``log_prune.prune`` prunes the records, byte for byte."""
     import random
 
     rnd = random.Random(9)
@@ -263,7 +265,7 @@ def test_prune_streams_to_what_the_rules_keep(tmp_path):
         fill(store, rnd.randint(5, 250))
         recs = logged(store)
         acked = rnd.randint(0, len(recs) + 2)
-        want, _ = sl.prune(recs, acked, soft, hard)
+        want, _ = log_prune.prune(recs, acked, soft, hard)
         store.hard_limit = hard
         store_transfer.ack(store, acked)
         data = open(store.log_path, "rb").read()
@@ -339,3 +341,30 @@ def test_an_upload_is_staged_on_flash_and_kept_only_if_it_reads_back_valid(store
     store_transfer.store_staged(store, "r")
     assert store.read_routine("r") == other
     assert not os.path.exists(store.routine_path("r") + ".new")
+
+
+def test_the_pruning_code_is_loaded_only_to_prune(tmp_path, monkeypatch):
+    """A log reaches its soft limit after weeks without a sync: until then a board
+    never holds ``log_prune``, and it forgets it once the log is pruned."""
+    import sys
+
+    monkeypatch.setattr(stretchcue, "DROP", True)  # forget modules as a board does
+    monkeypatch.delitem(sys.modules, "stretchcue.log_prune", raising=False)
+    monkeypatch.delattr(stretchcue, "log_prune", raising=False)
+    store = Store(str(tmp_path / "data"), soft_limit=600, hard_limit=10**9)
+    store.open()
+    replaced = []
+    real = store._replace
+
+    def replace(path, chunks):
+        if path == store.log_path:
+            replaced.append("stretchcue.log_prune" in sys.modules)
+        return real(path, chunks)
+
+    monkeypatch.setattr(store, "_replace", replace)
+    fill(store, 24)  # past the soft limit, but nothing acknowledged to let go
+    assert store.size > 600 and "stretchcue.log_prune" not in sys.modules
+    store_transfer.ack(store, 18)  # now pruned, once
+    assert replaced == [True] and store.size <= 600
+    assert "stretchcue.log_prune" not in sys.modules
+    assert not hasattr(stretchcue, "log_prune")
