@@ -25,6 +25,7 @@ except ImportError:
 _EVENT_SECOND = const(4)
 _STEP_HOLD = const(3)
 
+# Cue codes, private: stretchcue.codes.Cue names them for the laptop.
 _CUE_INHALE = const(0)
 _CUE_EXHALE = const(1)
 _CUE_HOLD_START = const(2)
@@ -121,7 +122,7 @@ TONE = (
 # Higher wins when two cues are due together or one interrupts another.
 PRIORITY = b"\x03\x03\x05\x05\x02\x04\x06\x06\x05\x06\x09\x08\x07\x07\x06"
 
-# The cue for each engine event code (0xFF: none); engine.SECOND is decided below.
+# The cue for each engine event code (0xFF: none); Event.SECOND is decided below.
 _BY_EVENT = (b"\xff\xff"  # -, PHASE
              b"\x00\x01"  # INHALE, EXHALE
              b"\xff\x03\x05\x06"  # SECOND, HOLD_END, REST, SWITCH_SIDE

@@ -39,7 +39,8 @@ _STEP_SINK = const(2)
 _STEP_STRETCH = const(1)
 _STEP_SWITCH = const(6)
 
-# Event codes.
+# Event codes, private as each module's codes are: stretchcue.codes names them
+# for the laptop (Event, Action, Hold), and a board keeps no names for them.
 _EVENT_PHASE = const(1)  # value: step kind; a new step began (engine.step holds it)
 _EVENT_INHALE = const(2)
 _EVENT_EXHALE = const(3)

@@ -32,6 +32,7 @@ HEADER = const(8)
 _OVERHEAD = const(12)
 _MAX_PAYLOAD = const(256)
 
+# Record types, private: stretchcue.codes.Rec names them for the laptop.
 _REC_START = const(1)
 _REC_HOLD = const(2)
 _REC_RATING = const(3)

@@ -20,6 +20,7 @@ except ImportError:
     def const(x: int) -> int:  # type: ignore[misc]
         return x
 
+# Step kinds, private: stretchcue.codes.Step names them for the laptop.
 _STEP_PREPARE = const(0)
 _STEP_MOVE_IN = const(1)
 _STEP_SINK = const(2)
