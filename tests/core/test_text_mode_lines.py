@@ -54,6 +54,17 @@ def test_non_ascii_gets_an_error_line():
     assert _typed(b"\xff\xfe\n")[0].startswith(b"error: only plain ASCII")
 
 
+def test_a_character_holding_the_frame_start_byte_is_answered_at_its_enter():
+    """"¥" and "å" end in 0xA5, a frame's first byte: typed last on a line with a bare
+    CR or LF (as phone terminals send), the line is still answered at once."""
+    for text in ("¥", "å", "status ¥", "ĥ"):
+        for end in (b"\r", b"\n"):
+            for chunk in (1, 64):
+                out = _typed(text.encode() + end, chunk)
+                assert out == [b"error: only plain ASCII text is understood; try help\n"], (
+                    text, end, chunk)
+
+
 def test_a_control_byte_is_dropped_without_losing_the_line():
     for junk in (b"\x00", b"\x01", b"\x1b", b"\x7f", b"\x08", b"\x1a", b"\x18"):
         assert _typed(b"sta" + junk + b"tus\r\n") == [IDLE], junk

@@ -111,7 +111,11 @@ class FrameDecoder:
             self._cr = False
             if b == START:
                 if n - i < 3:
-                    break
+                    if self._line and (buf[n - 1] == 10 or buf[n - 1] == 13):
+                        self._add(b)  # typed: "¥" or "å" then Enter (C2 A5, C3 A5)
+                        i += 1
+                        continue
+                    break  # the length decides
                 length = buf[i + 1] | (buf[i + 2] << 8)
                 if length < 4 or length > MAX_PAYLOAD + 4:
                     self.garbage += 1
