@@ -168,10 +168,11 @@ def find_mpy_cross(explicit: str | None = None) -> tuple[MpyCross | None, str]:
     if refused:
         why += f" ({', '.join(refused)} is not CircuitPython's mpy-cross)"
     else:
-        why += (" (no CircuitPython mpy-cross found, so the board compiles each module as it"
-                " loads it, which needs about 20 KB more free heap; --mpy-cross PATH to compile:"
-                " Adafruit builds one per CircuitPython version, under bin/mpy-cross/ at"
-                " adafruit-circuit-python.s3.amazonaws.com)")
+        why += (" (no CircuitPython mpy-cross found). A board compiles .py as it loads each"
+                " module, and with that a CLUE's heap is too small for everything: pushing a"
+                " routine can fail for memory. For a board you wear, run this again with"
+                " --mpy-cross PATH, CircuitPython 10's own (Adafruit builds it per version:"
+                " bin/mpy-cross/ at adafruit-circuit-python.s3.amazonaws.com)")
     return None, why
 
 
