@@ -49,7 +49,7 @@ en: Any = None
 cues: Any = None
 
 
-def _session_modules(load: bool) -> None:
+def _session_modules(load: bool, force: bool = False) -> None:
     global sv, en, cues
     if load:
         if sv is None:
@@ -58,7 +58,7 @@ def _session_modules(load: bool) -> None:
             from stretchcue import cues
             from stretchcue import engine as en
             sv = session_view
-    elif sv is not None:
+    elif sv is not None or force:  # force: after a failed load, what it got through
         sv = en = cues = None
         drop("session_view")
         drop("session_screens")
@@ -167,9 +167,15 @@ class App:
             _more("fire_remind", self, now_ms)
 
     def _start(self, now_ms: int, index: int = 0) -> None:
-        _session_modules(True)
-        self.player = cues.Player()
-        self.engine = en.Engine(self.routine, False)
+        try:
+            _session_modules(True)
+            self.player = cues.Player()
+            self.engine = en.Engine(self.routine, False)
+        except MemoryError:  # a heap too full or cut up to load the session: say so
+            self.engine = self.player = None
+            _session_modules(False, True)
+            self._message("No memory", "to start; try again")
+            return
         self.mode = SESSION
         self.unsaved = ""
         if index == 0:

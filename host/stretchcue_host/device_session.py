@@ -106,6 +106,9 @@ def _explain(e) -> str:
         "BUSY": "the device is busy running a session; try again when it is back at its menu",
         "NOT_PAIRED": "not paired yet: the device does not know this laptop (it may have "
                       "forgotten it); hold B on its menu, then run `stretchcue pair`",
+        "NO_MEMORY": "the device ran out of memory checking the routine and kept the old "
+                     "one; if its modules are .py, run `stretchcue install` again with "
+                     "--mpy-cross (see `stretchcue install --help`)",
     }
     text = hints.get(e.name, f"the device refused: {e.message}")
     from stretchcue_host.routine_rules import describe

@@ -20,7 +20,8 @@ EVENT_NAMES = ("", "phase", "inhale", "exhale", "second", "hold end", "rest", "s
 # The protocol's error codes (stretchcue.protocol.messages), as DeviceError.name.
 ERROR_NAMES = ("", "BAD_REQUEST", "BAD_VERSION", "UNKNOWN_TYPE", "NOT_PAIRED", "AUTH_FAILED",
                "BUSY", "NO_SPACE", "UNKNOWN_ROUTINE", "BAD_ROUTINE", "BAD_CRC", "NOT_PAIRING",
-               "PAIR_FAILED", "NO_TRANSFER", "TOO_LARGE", "INTERNAL", "PAIR_DECLINED")
+               "PAIR_FAILED", "NO_TRANSFER", "TOO_LARGE", "INTERNAL", "PAIR_DECLINED",
+               "NO_MEMORY")
 
 CUE_NAMES = ("inhale", "exhale", "hold start", "hold end", "last 3 s", "rest", "switch side",
              "stretch start", "stretch done", "rate", "session done", "paused", "ack", "limit",

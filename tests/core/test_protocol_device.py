@@ -148,6 +148,24 @@ def test_a_staged_put_with_a_wrong_crc_or_an_invalid_routine_changes_nothing():
         assert api.routines["r"] == GOOD
 
 
+def test_a_check_that_runs_out_of_memory_is_an_error_reply_and_the_session_goes_on():
+    """A board compiling .py can run out of heap checking an upload: the host is told
+    NO_MEMORY (not a dropped link), the old routine stays, and the next request works."""
+    class Short(FlashDevice):
+        def store_staged(self, name):
+            self.staged.pop(name)
+            raise MemoryError("memory allocation failed, allocating 296 bytes")
+
+    api, dev, host = paired(api=Short())
+    api.routines["r"] = GOOD
+    _begin(host, "r", GOOD + b" ")
+    _send_chunks(host, GOOD + b" ", 0, len(GOOD) + 1)
+    reply = host.one(m.PUT_COMMIT)
+    assert error_code(reply) == m.NO_MEMORY and "'r'" in m.load(reply.payload)["message"]
+    assert api.routines["r"] == GOOD
+    assert host.one(m.ROUTINE_LIST).ftype == m.ROUTINES
+
+
 def _resume_after_disconnect(api):
     api, dev, host = paired(api=api)
     data = GOOD + b" " * 6000

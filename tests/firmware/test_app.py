@@ -97,3 +97,27 @@ def test_the_session_code_is_held_only_from_a_session_start_to_leaving_its_summa
     app.step(40)  # the menu runs without them
     app._gesture("A", 50)
     assert app.busy and app_module.en is not None
+
+
+def test_a_session_that_cannot_load_for_memory_says_so_and_the_menu_goes_on(
+        tmp_path, monkeypatch):
+    """A board can run short of heap at a session's start (a host connected, modules
+    compiled from .py): the person gets a message, not a stopped program."""
+    from stretchcue import engine
+
+    app, keys = make(tmp_path)
+    app._gesture("A", 0)  # dismiss the note
+    real = engine.Engine
+
+    def short(*args, **kw):
+        raise MemoryError("memory allocation failed, allocating 584 bytes")
+
+    monkeypatch.setattr(engine, "Engine", short)
+    app._gesture("A", 10)
+    assert app.mode == "message" and app.engine is None and not app.busy
+    app.step(20)
+    app._gesture("A", 30)
+    assert app.mode == "menu"
+    monkeypatch.setattr(engine, "Engine", real)
+    app._gesture("A", 40)
+    assert app.busy and app.engine is not None

@@ -120,3 +120,21 @@ def test_an_unreachable_radio_says_why_not_just_that_the_link_dropped(cli):
     assert res.exit_code == 1
     assert "cannot open bumble HCI transport" in res.output
     assert "move closer" not in res.output  # the problem is here, not the distance
+
+
+def test_every_error_code_has_its_name_for_the_person():
+    from stretchcue.protocol import messages as m
+    from stretchcue_host.names import ERROR_NAMES
+
+    for name in ERROR_NAMES[1:]:
+        assert ERROR_NAMES[getattr(m, name)] == name
+    assert len(ERROR_NAMES) == m.NO_MEMORY + 1
+
+
+def test_out_of_memory_on_the_device_says_what_to_do():
+    from stretchcue.protocol import messages as m
+    from stretchcue_host.client import DeviceError
+    from stretchcue_host.device_session import _explain
+
+    text = _explain(DeviceError(m.NO_MEMORY, "out of memory checking routine 'r'"))
+    assert "kept the old one" in text and "--mpy-cross" in text

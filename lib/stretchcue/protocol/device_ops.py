@@ -122,6 +122,8 @@ def commit(proto: Any, req: int, out: list) -> None:
     except OSError as e:
         code = m.NO_SPACE if e.args and e.args[0] == 28 else m.INTERNAL
         raise m.ProtocolError(code, "could not store the routine: %s" % e) from None
+    except MemoryError:  # the staged file stays aside: the old routine is kept
+        raise m.ProtocolError(m.NO_MEMORY, "out of memory checking routine '%s'" % name) from None
     proto._reply(out, m.OK, req, m.dump({"name": name, "size": size, "crc": crc}))
 
 

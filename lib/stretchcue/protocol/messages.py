@@ -71,6 +71,7 @@ NO_TRANSFER = const(13)
 TOO_LARGE = const(14)
 INTERNAL = const(15)
 PAIR_DECLINED = const(16)
+NO_MEMORY = const(17)
 
 NAME_MAX = const(32)
 _NAME_OK = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
