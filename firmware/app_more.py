@@ -98,7 +98,8 @@ def boot(app: Any, now_ms: int, woke: int = 0) -> None:
     if start is not None and start.fields()["routine_crc"] == app.routine_crc:
         index = resume.resume_index(app.routine, hold)
         app._start(now_ms, index)
-        app._log(_REC_RESUMED, index, 0)
+        if app.engine is not None:  # not when it had no memory to start
+            app._log(_REC_RESUMED, index, 0)
     elif app.note and not woke:
         app._message("Note", app.note)
 
