@@ -181,16 +181,17 @@ async def first_boot(res: Result, vm: Vm, work: Path) -> dict:
     asked = [t for _, t in vm.screens if t and t[0] == "Pair with"]
     res.check("the device asked 'Pair with <name>?' before storing the key",
               bool(asked) and did.get("device"), asked)
-    if error is None:
-        res.check("the device names itself as it advertises", did["device"].startswith(
-            "stretchcue-") and did["info"].get("board") == vm.board, did.get("info"))
-        from binascii import crc32
+    if error is not None:  # the rest of the run needs the pushed routine: end it now
+        raise VmEnded("the run stops here: the host's pair, push and pull failed")
+    res.check("the device names itself as it advertises", did["device"].startswith(
+        "stretchcue-") and did["info"].get("board") == vm.board, did.get("info"))
+    from binascii import crc32
 
-        res.check("the pushed routine arrives whole and selected",
-                  did["push"].get("size") == len(pushed)
-                  and did["push"].get("crc") == crc32(pushed)
-                  and any(r["name"] == PUSHED and r["selected"] for r in did["routines"]),
-                  (did["push"], did["routines"]))
+    res.check("the pushed routine arrives whole and selected",
+              did["push"].get("size") == len(pushed)
+              and did["push"].get("crc") == crc32(pushed)
+              and any(r["name"] == PUSHED and r["selected"] for r in did["routines"]),
+              (did["push"], did["routines"]))
     pull_end = vm.t
 
     vm.phase("menu")
