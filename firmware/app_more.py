@@ -136,9 +136,13 @@ def fire_remind(app: Any, now_ms: int) -> None:
         return
     fired(app, day)
     app._wake(now_ms)
-    app_module._session_modules(True)
-    app.player = app_module.cues.Player()
-    app.player.play(_CUE_REMIND, now_ms)
+    try:
+        app_module._session_modules(True)
+        app.player = app_module.cues.Player()
+        app.player.play(_CUE_REMIND, now_ms)
+    except MemoryError:  # no buzz, but the offer still shows
+        app.player = None
+        app_module._session_modules(False, True)
     app._reminding = True
     total_s = tl.total_ms(app.routine) // 1000
     app.screens.message("Time to stretch", "%s, %d:%02d" % (

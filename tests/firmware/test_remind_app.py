@@ -96,3 +96,22 @@ def test_no_clock_no_reminder(tmp_path, monkeypatch):
     a.set_remind([450, 0x7F, 0, -1])
     run(a, 0, 3000)
     assert a.mode == "menu" and not any(motor.levels)
+
+
+def test_a_reminder_without_memory_for_its_cue_still_offers_the_routine(tmp_path, monkeypatch):
+    from stretchcue import cues
+
+    a, clock, motor = boot(tmp_path, monkeypatch, MON + 7 * 3600)
+    DeviceApi(a, "sc-1").set_remind(450, 0x1F, 0)
+    now = run(a, 0, 2000)
+
+    def short(*args, **kw):
+        raise MemoryError("memory allocation failed, allocating 136 bytes")
+
+    monkeypatch.setattr(cues, "Player", short)
+    clock.t = MON + 7 * 3600 + 30 * 60
+    now = run(a, now, now + 3000)
+    assert a.mode == "message" and [lab.text for lab in a.screens.labels][0] == "Time to stretch"
+    assert a.player is None and not any(motor.levels)
+    a._gesture("B", now)
+    assert a.mode == "menu"
