@@ -46,12 +46,6 @@ def routine_crc(store: Store, name: str) -> tuple:
             crc = crc32(chunk, crc)
 
 
-def put_routine(store: Store, name: str, data: bytes) -> None:
-    """Check, then atomically replace; a cut at any byte leaves old or new, never a mix."""
-    stage_write(store, name, 0, data)
-    store_staged(store, name)
-
-
 def stage_write(store: Store, name: str, offset: int, data: Any) -> None:
     """Write part of an arriving routine, at ``offset`` (0 starts afresh), beside the
     routines as ``NAME.json.new``: not one of them (listing, boot and a cut never
@@ -92,7 +86,7 @@ def store_staged(store: Store, name: str) -> None:
 
 
 def delete_routine(store: Store, name: str) -> bool:
-    path = store.routines_dir + "/" + name + ".json"
+    path = store.routine_path(name)
     if not _exists(path):
         return False
     os.remove(path)

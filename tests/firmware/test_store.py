@@ -51,9 +51,16 @@ def test_power_cut_at_every_byte_of_a_record_keeps_all_completed_ones(tmp_path, 
         assert problems == [] and recs[-1].seq == seq
 
 
+def put(store, name, data):
+    """An upload in one chunk, as the protocol stages it: written aside, then checked
+    and swapped in."""
+    store_transfer.stage_write(store, name, 0, data)
+    store_transfer.store_staged(store, name)
+
+
 def test_interrupted_routine_replace_is_finished_at_next_start(tmp_path, store):
     _, canon = load(resolve("desk-break"))
-    store_transfer.put_routine(store, "desk", canon)
+    put(store, "desk", canon)
     _, newer = load(resolve("lower-back"))
     final = store.routines_dir + "/desk.json"
     with open(final + ".tmp", "wb") as f:
@@ -66,7 +73,7 @@ def test_interrupted_routine_replace_is_finished_at_next_start(tmp_path, store):
 
 def test_half_written_temporary_routine_is_discarded(tmp_path, store):
     _, canon = load(resolve("desk-break"))
-    store_transfer.put_routine(store, "desk", canon)
+    put(store, "desk", canon)
     with open(store.routines_dir + "/desk.json.tmp", "wb") as f:
         f.write(canon[:40])
     again = Store(store.root)
@@ -78,9 +85,9 @@ def test_invalid_routine_is_refused_and_old_one_kept(store):
     from stretchcue import routine
 
     _, canon = load(resolve("desk-break"))
-    store_transfer.put_routine(store, "desk", canon)
+    put(store, "desk", canon)
     with pytest.raises(routine.RoutineError):
-        store_transfer.put_routine(store, "desk", b'{"name": "x"}')
+        put(store, "desk", b'{"name": "x"}')
     assert store.read_routine("desk") == canon
 
 
@@ -328,7 +335,7 @@ def test_an_upload_is_staged_on_flash_and_kept_only_if_it_reads_back_valid(store
     from stretchcue import routine as rt
 
     _, good = load(resolve("desk-break"))
-    store_transfer.put_routine(store, "r", good)
+    put(store, "r", good)
     store_transfer.stage_write(store, "r", 0, b'{"name": "x", "stretches": []}')
     assert "r" in store.routine_names() and os.path.exists(store.routine_path("r") + ".new")
     with pytest.raises(rt.RoutineError):

@@ -115,7 +115,8 @@ def test_routines_as_a_file_is_set_aside_and_the_folder_made_again(tmp_path):
     to_menu(app)
     assert (root / "routines.bad").read_bytes() == b"not a folder"
     _, canon = load(resolve("desk-break"))
-    store_transfer.put_routine(app.store, "desk", canon)  # and the folder works
+    store_transfer.stage_write(app.store, "desk", 0, canon)  # and the folder works
+    store_transfer.store_staged(app.store, "desk")
     assert app.store.routine_names() == ["desk"]
 
 

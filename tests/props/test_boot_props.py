@@ -49,7 +49,8 @@ def _baseline() -> tuple:
     store = Store(base + "/data")
     store.open()
     _, canon = load(resolve("desk-break"))
-    store_transfer.put_routine(store, "desk", canon)
+    store_transfer.stage_write(store, "desk", 0, canon)
+    store_transfer.store_staged(store, "desk")
     store.select("desk")
     for s in range(3):
         store.append(Rec.START, 1_700_000_000 + s, 60_000, 7, 2, "Desk break")
