@@ -7,7 +7,8 @@ through ``api``, an object the firmware (or a test) provides::
     api.info() -> dict            id, fw, board, free, battery (None if unknown)
     api.busy                      True while a session runs
     api.list_routines() -> list   [{"name", "size", "crc", "selected", "builtin"}]
-    api.put_routine(name, data)   validated canonical JSON; atomic replace (without:)
+    api.put_routine(name, data)   validated canonical JSON; atomic replace (used only
+                                  where the api has no stage_write)
     api.stage_write(name, offset, data) optional, with store_staged(name): each chunk
                                   onto flash as it arrives (offset 0 starts the file),
                                   then the whole checked as read back (RoutineError)
