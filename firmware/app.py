@@ -49,7 +49,7 @@ en: Any = None
 cues: Any = None
 
 
-def _session_modules(load: bool, force: bool = False) -> None:
+def _session_modules(load: bool) -> None:
     global sv, en, cues
     if load:
         if sv is None:
@@ -58,7 +58,7 @@ def _session_modules(load: bool, force: bool = False) -> None:
             from stretchcue import cues
             from stretchcue import engine as en
             sv = session_view
-    elif sv is not None or force:  # force: after a failed load, what it got through
+    else:  # whatever of them is loaded, a failed load's part too (dropping none is free)
         sv = en = cues = None
         drop("session_view")
         drop("session_screens")
@@ -173,7 +173,7 @@ class App:
             self.engine = en.Engine(self.routine, False)
         except MemoryError:  # a heap too full or cut up to load the session: say so
             self.engine = self.player = None
-            _session_modules(False, True)
+            _session_modules(False)
             self._message("No memory", "to start; try again")
             return
         self.mode = SESSION

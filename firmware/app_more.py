@@ -142,7 +142,7 @@ def fire_remind(app: Any, now_ms: int) -> None:
         app.player.play(_CUE_REMIND, now_ms)
     except MemoryError:  # no buzz, but the offer still shows
         app.player = None
-        app_module._session_modules(False, True)
+        app_module._session_modules(False)
     app._reminding = True
     total_s = tl.total_ms(app.routine) // 1000
     app.screens.message("Time to stretch", "%s, %d:%02d" % (
